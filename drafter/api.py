@@ -1,0 +1,167 @@
+"""What the CLI (and any Python caller) can do: one function per use case.
+
+Keyword-only arguments; no printing; every user error raises ``DrafterError`` with all
+the problems found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import DrafterError, Problem, Problems
+from drafter.library import Clause, load_library
+from drafter.resources import display_path
+
+FORMAT_SUFFIX = {"docx": ".docx", "md": ".md"}
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and what it warned about."""
+
+    outputs: list[Path]
+    warnings: list[Problem] = field(default_factory=list)
+    clauses: list[str] = field(default_factory=list)
+
+
+def build(*, answers: Path, output: Path | None = None, formats: list[str] | None = None,
+          commentary: str | None = None, preset: str | None = None,
+          profile: str | None = None, library: Path | None = None,
+          allow_preempted: bool | None = None, force: bool = False,
+          date: dt.date | None = None) -> BuildResult:
+    """Build the draft an answers file describes, in each requested format."""
+    from drafter.output import check_writable, write_atomic
+    from drafter.render import build_document
+    from drafter.resolve import load_answers, resolve
+
+    problems = Problems()
+    source = load_answers(answers, problems)
+    problems.raise_errors()
+    assert source is not None
+    lib_path = library
+    if lib_path is None and source.answers.library:
+        lib_path = (answers.parent / source.answers.library).resolve()
+    lib = load_library(lib_path, problems)
+    problems.raise_errors()
+
+    chosen = formats or list(source.answers.output.formats)
+    targets = _targets(answers, output, chosen)
+    for path in targets.values():
+        check_writable(path, force=force)
+
+    selection = resolve(lib, source, preset=preset, profile=profile,
+                        allow_preempted=allow_preempted)
+    mode = commentary or source.answers.output.commentary
+    document = build_document(lib, selection, commentary=mode, date=date)
+    written: list[Path] = []
+    for fmt, path in targets.items():
+        if fmt == "docx":
+            from drafter.writers.docx import DocxWriter
+
+            data: bytes | str = DocxWriter(selection.profile,
+                                           lib.templates_dir / "reference.docx").render(document)
+        else:
+            from drafter.writers.markdown import MarkdownWriter
+
+            data = MarkdownWriter().render(document)
+        write_atomic(path, data, force=force)
+        written.append(path)
+    return BuildResult(written, selection.warnings, [c.id for c in selection.clauses])
+
+
+def _targets(answers: Path, output: Path | None, formats: list[str]) -> dict[str, Path]:
+    """Output path per format: -o names the file (its suffix picks the format) or a stem."""
+    for fmt in formats:
+        if fmt not in FORMAT_SUFFIX:
+            raise DrafterError([Problem("--format", message=f"unknown format '{fmt}'",
+                                        hint="use docx or md")])
+    if output is None:
+        return {fmt: answers.with_suffix(FORMAT_SUFFIX[fmt]) for fmt in formats}
+    suffix = output.suffix.lower()
+    by_suffix = {v: k for k, v in FORMAT_SUFFIX.items()}
+    if suffix in by_suffix and len(formats) <= 1:
+        return {by_suffix[suffix]: output}
+    if suffix in by_suffix:
+        stem = output.with_suffix("")
+        return {fmt: stem.with_suffix(FORMAT_SUFFIX[fmt]) for fmt in formats}
+    return {fmt: output.with_name(output.name + FORMAT_SUFFIX[fmt]) for fmt in formats}
+
+
+def clause_record(clause: Clause, *, full: bool = False) -> dict[str, Any]:
+    """The JSON form of a clause (``clauses list --json`` / ``clauses show --json``)."""
+    meta = clause.meta
+    record: dict[str, Any] = {
+        "id": meta.id, "title": meta.title, "area": meta.area, "role": meta.role,
+        "provisions": list(meta.provisions), "opens": list(meta.opens),
+        "strength": meta.strength, "variant_of": meta.variant_of, "default": meta.default,
+        "applies_to": list(meta.applies_to), "authorities": list(meta.authorities),
+        "sources": list(meta.sources), "summary": {"en": meta.summary.en, "es": meta.summary.es},
+        "status": meta.status, "path": clause.display,
+        "params": {name: {"type": p.type, "default": p.default, "prompt": p.prompt}
+                   for name, p in meta.params.items()},
+        "requires": list(meta.requires), "conflicts": list(meta.conflicts),
+        "commentary_words": len(clause.commentary.split()),
+    }
+    if full:
+        record["text"] = clause.body.strip()
+        record["commentary"] = clause.commentary.strip()
+        record["findings"] = list(meta.findings)
+    return record
+
+
+def list_clauses(*, library: Path | None = None, area: str | None = None
+                 ) -> list[dict[str, Any]]:
+    """Every clause in the library, in draft order."""
+    from drafter.resolve import clause_order
+
+    lib = load_library(library)
+    clauses = sorted(lib.clauses.values(), key=clause_order)
+    return [clause_record(c) for c in clauses if area is None or c.meta.area == area]
+
+
+def show_clause(clause_id: str, *, library: Path | None = None) -> dict[str, Any]:
+    """One clause with its text and commentary."""
+    lib = load_library(library)
+    if clause_id not in lib.clauses:
+        near = [c for c in sorted(lib.clauses) if clause_id.split(".")[-1] in c]
+        hint = "did you mean " + ", ".join(near[:3]) + "?" if near else \
+            "run 'drafter clauses list' to see the ids"
+        raise DrafterError([Problem(clause_id, message="no clause has this id", hint=hint)])
+    return clause_record(lib.clauses[clause_id], full=True)
+
+
+@dataclass
+class CheckResult:
+    """The problems ``check`` found, and what it looked at."""
+
+    problems: list[Problem]
+    counts: dict[str, int]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def check(*, library: Path | None = None) -> CheckResult:
+    """Validate a library: schema, references, templates (rendered with defaults)."""
+    from drafter.checks import check_library
+
+    problems = Problems()
+    lib = load_library(library, problems)
+    if not problems.errors:
+        check_library(lib, problems)
+    counts = {"clauses": len(lib.clauses), "definitions": len(lib.definitions),
+              "authorities": len(lib.authorities), "presets": len(lib.presets),
+              "states": len(lib.states)}
+    return CheckResult(sorted(set(problems.items)), counts)
+
+
+__all__ = ["BuildResult", "CheckResult", "build", "check", "display_path", "list_clauses",
+           "show_clause"]

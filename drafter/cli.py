@@ -1,0 +1,191 @@
+"""The command line. Thin: parse options, call ``drafter.api``, show results.
+
+Heavy libraries (pydantic, Jinja, python-docx, rich) are imported inside commands so
+that ``drafter --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from drafter import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INVALID = 1  # bad input or a failed check (click uses 2 for usage errors)
+
+
+def _console(stderr: bool = False):  # noqa: ANN202 - rich imported lazily
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True,
+                   no_color="NO_COLOR" in os.environ)
+
+
+def handle_errors(func: F) -> F:
+    """Show a DrafterError's problems on stderr and exit 1: no traceback for bad input."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from drafter.errors import DrafterError
+
+        try:
+            return func(*args, **kwargs)
+        except DrafterError as exc:
+            console = _console(stderr=True)
+            for problem in exc.problems:
+                style = "red" if problem.severity == "error" else "yellow"
+                console.print(str(problem), style=style, markup=False)
+            count = len(exc.problems)
+            console.print(f"{count} problem{'s' if count != 1 else ''}; nothing was written.",
+                          style="bold red", markup=False)
+            sys.exit(EXIT_INVALID)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="drafter")
+def cli() -> None:
+    """Draft local ordinances that limit cooperation with federal civil immigration
+    enforcement and decriminalize minor offenses, with commentary, as Word documents.
+
+    Start with `drafter build samples/oakland-ca.yaml -o draft.docx`.
+    """
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file (its suffix picks the format) or stem. "
+                   "Default: next to ANSWERS.")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["docx", "md"]),
+              help="Output format; repeat for several. Default: the answers file's output.formats.")
+@click.option("--commentary", type=click.Choice(["annotated", "none"]),
+              help="annotated: a Commentary block after each section; none: clean council copy.")
+@click.option("--preset", help="Override the answers file's preset (e.g. strongest, baseline).")
+@click.option("--profile", help="Override the document profile (e.g. standard, plain).")
+@click.option("--library", type=click.Path(path_type=Path),
+              help="A clause library folder that overlays the built-in one.")
+@click.option("--allow-preempted", is_flag=True, default=None,
+              help="Keep protections that the state's law forbids (with a warning).")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@handle_errors
+def build(answers: Path, output: Path | None, formats: tuple[str, ...], commentary: str | None,
+          preset: str | None, profile: str | None, library: Path | None,
+          allow_preempted: bool | None, force: bool, quiet: bool) -> None:
+    """Build the draft ordinance an ANSWERS file describes."""
+    from drafter import api
+
+    result = api.build(answers=answers, output=output, formats=list(formats) or None,
+                       commentary=commentary, preset=preset, profile=profile, library=library,
+                       allow_preempted=allow_preempted, force=force)
+    err = _console(stderr=True)
+    for warning in result.warnings:
+        err.print(str(warning), style="yellow", markup=False)
+    if not quiet:
+        out = _console()
+        for path in result.outputs:
+            out.print(f"wrote {api.display_path(path)} ({len(result.clauses)} clauses)",
+                      markup=False)
+
+
+@cli.group()
+def clauses() -> None:
+    """Browse the clause library."""
+
+
+@clauses.command("list")
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@click.option("--area", type=click.Choice(["detainers", "information", "access", "policing",
+                                           "structure"]), help="Only this area.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array of clauses).")
+@handle_errors
+def clauses_list(library: Path | None, area: str | None, as_json: bool) -> None:
+    """List the clauses, in the order a draft uses them."""
+    from drafter import api
+
+    records = api.list_clauses(library=library, area=area)
+    if as_json:
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(records)} clauses", show_lines=False)
+    for column in ("id", "title", "strength", "variant of", "provisions"):
+        table.add_column(column)
+    for r in records:
+        strength = r["strength"] + (" (default)" if r["default"] else "")
+        table.add_row(r["id"], r["title"], strength, r["variant_of"] or "",
+                      ", ".join(r["provisions"]))
+    _console().print(table)
+
+
+@clauses.command("show")
+@click.argument("clause_id")
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def clauses_show(clause_id: str, library: Path | None, as_json: bool) -> None:
+    """Show one clause: its fields, text and commentary."""
+    from drafter import api
+
+    record = api.show_clause(clause_id, library=library)
+    if as_json:
+        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    console = _console()
+    console.print(f"{record['id']}: {record['title']}", style="bold", markup=False)
+    for key in ("area", "strength", "variant_of", "provisions", "opens", "authorities",
+                "sources", "path"):
+        value = record[key]
+        if value:
+            shown = ", ".join(value) if isinstance(value, list) else value
+            console.print(f"  {key}: {shown}", markup=False)
+    console.print(f"  summary (en): {record['summary']['en']}", markup=False)
+    console.print(f"  summary (es): {record['summary']['es']}", markup=False)
+    console.print("\nText", style="bold")
+    console.print(record["text"], markup=False)
+    console.print("\nCommentary", style="bold")
+    console.print(record["commentary"], markup=False)
+
+
+@cli.command()
+@click.option("--library", type=click.Path(path_type=Path),
+              help="Check this library folder (overlaid on the built-in one).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def check(library: Path | None, strict: bool, as_json: bool) -> None:
+    """Validate the clause library: schema, references, templates, presets."""
+    from drafter import api
+
+    result = api.check(library=library)
+    failed = bool(result.errors) or (strict and bool(result.warnings))
+    if as_json:
+        click.echo(json.dumps({"ok": not failed, "counts": result.counts,
+                               "errors": len(result.errors), "warnings": len(result.warnings),
+                               "problems": [p.as_dict() for p in result.problems]}, indent=2))
+    else:
+        console = _console(stderr=True)
+        for problem in result.problems:
+            style = "red" if problem.severity == "error" else "yellow"
+            console.print(str(problem), style=style, markup=False)
+        counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+        summary = (f"{len(result.errors)} errors, {len(result.warnings)} warnings "
+                   f"in {counts}")
+        console.print(summary, style="bold red" if failed else "bold green", markup=False)
+    sys.exit(EXIT_INVALID if failed else 0)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -1,0 +1,120 @@
+"""The document model: a small tree independent of any output format.
+
+Render builds it; writers walk it. Every section keeps the clause id it came from, and
+every label is computed (never typed by a person).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass
+class Run:
+    """A stretch of text with one formatting."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    link: str | None = None  # target section key of an internal cross-reference
+
+
+@dataclass
+class Para:
+    """A paragraph of running text."""
+
+    runs: list[Run]
+    kind: Literal["text", "bullet"] = "text"
+    level: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+@dataclass
+class Item:
+    """A numbered subdivision: subsection (a), paragraph (1), subparagraph (A), ..."""
+
+    level: int
+    label: str
+    runs: list[Run]
+    children: list[Item] = field(default_factory=list)
+    after: list[Para] = field(default_factory=list)  # continuation paragraphs of the item
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+Block = Para | Item
+
+
+@dataclass
+class Note:
+    """Commentary attached to a section, with the authorities it rests on."""
+
+    blocks: list[Para]
+    authorities: list[str] = field(default_factory=list)  # formatted citations
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    """A numbered section of the ordinance or of a code chapter."""
+
+    key: str  # clause id, or a synthetic key such as "_chapter"
+    label: str  # as printed: "SECTION 3." or "2.90.030"
+    ref: str  # as cited: "Section 3" or "Section 2.90.030"
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+    note: Note | None = None
+    chapter: Chapter | None = None  # the code chapter a codifying section adds
+    codified: bool = False
+
+
+@dataclass
+class Chapter:
+    """A new code chapter, set out in full inside a codifying section."""
+
+    number: str
+    title: str
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class Signature:
+    """Vote tally and signature lines, always left blank for the clerk."""
+
+    votes: list[str]
+    presiding_officer: str
+    clerk: str
+    counsel: str
+
+
+@dataclass
+class Document:
+    """One draft ordinance."""
+
+    number_line: str
+    title: str
+    draft_notice: str
+    warnings: list[str]
+    recitals: list[str]
+    enacting_clause: str
+    sections: list[Section]
+    signature: Signature
+    jurisdiction: str
+    date: str
+    header: str
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def all_sections(self) -> list[Section]:
+        """Ordinance sections and the code sections inside them, in reading order."""
+        out: list[Section] = []
+        for section in self.sections:
+            out.append(section)
+            if section.chapter:
+                out.extend(section.chapter.sections)
+        return out

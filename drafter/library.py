@@ -1,0 +1,389 @@
+"""Loading a clause library from disk into validated models, with every problem located.
+
+A library is the built-in ``clauses/`` folder, optionally overlaid by a user library with
+the same layout: an entry with the same id replaces the built-in one, a new id adds one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.errors import Problems
+from drafter.models import (
+    AREAS,
+    Authority,
+    AuthorityFile,
+    ClauseMeta,
+    DefinitionMeta,
+    JurisdictionForm,
+    Preset,
+    Profile,
+    StateRule,
+)
+from drafter.resources import builtin_clauses, builtin_templates, display_path
+from drafter.sources import YamlDoc, load_front_matter, load_yaml_file, validate
+
+COMMENTARY = re.compile(r"^##[ \t]+Commentary[ \t]*$", re.M)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause file: front matter, body text and commentary, with where each starts."""
+
+    meta: ClauseMeta
+    body: str
+    commentary: str
+    path: Path
+    display: str
+    header: YamlDoc
+    body_line: int
+    commentary_line: int
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A defined term."""
+
+    meta: DefinitionMeta
+    body: str
+    commentary: str
+    path: Path
+    display: str
+    header: YamlDoc
+    body_line: int
+    commentary_line: int
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Stable ids of protections (by area) and loophole patterns."""
+
+    provisions: dict[str, str]
+    provision_area: dict[str, str]
+    area_titles: dict[str, str]
+    loopholes: dict[str, str]
+
+
+@dataclass
+class Library:
+    """Everything a draft is assembled from."""
+
+    roots: list[Path]
+    clauses: dict[str, Clause] = field(default_factory=dict)
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    authorities: dict[str, Authority] = field(default_factory=dict)
+    authority_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    presets: dict[str, Preset] = field(default_factory=dict)
+    preset_docs: dict[str, tuple[str, YamlDoc]] = field(default_factory=dict)
+    states: dict[str, StateRule] = field(default_factory=dict)
+    state_docs: dict[str, tuple[str, YamlDoc]] = field(default_factory=dict)
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    forms: dict[str, JurisdictionForm] = field(default_factory=dict)
+    taxonomy: Taxonomy | None = None
+    templates_dir: Path = field(default_factory=builtin_templates)
+
+    def variant_groups(self) -> dict[str, list[Clause]]:
+        """Variant group id -> its clauses, strongest first."""
+        rank = {"strongest": 0, "strong": 1, "baseline": 2}
+        groups: dict[str, list[Clause]] = {}
+        for clause in self.clauses.values():
+            if clause.meta.variant_of:
+                groups.setdefault(clause.meta.variant_of, []).append(clause)
+        for members in groups.values():
+            members.sort(key=lambda c: (rank[c.meta.strength], c.id))
+        return groups
+
+
+def load_library(extra: Path | None = None, problems: Problems | None = None) -> Library:
+    """Load the built-in library, overlaid by ``extra`` if given, and cross-check it.
+
+    Problems are appended to ``problems`` (or raised, if no collector is passed).
+    """
+    collector = problems if problems is not None else Problems()
+    roots = [builtin_clauses()]
+    if extra is not None:
+        if not extra.is_dir():
+            collector.add(display_path(extra), message="library folder not found",
+                          hint="--library takes a folder laid out like clauses/")
+        else:
+            roots.append(extra)
+    library = Library(roots=roots)
+    _load_taxonomy(library, collector)
+    for root in roots:
+        _load_root(library, root, collector)
+    _load_templates(library, builtin_templates(), collector)
+    cross_check(library, collector)
+    if problems is None:
+        collector.raise_errors()
+    return library
+
+
+def _split_commentary(body: str, body_line: int) -> tuple[str, str, int]:
+    match = COMMENTARY.search(body)
+    if not match:
+        return body, "", 0
+    commentary_line = body_line + body.count("\n", 0, match.end()) + 1
+    return body[: match.start()], body[match.end():].lstrip("\n"), commentary_line
+
+
+def _load_taxonomy(library: Library, problems: Problems) -> None:
+    path = builtin_clauses() / "taxonomy.yaml"
+    doc = load_yaml_file(path, problems, display_path(path))
+    if doc is None:
+        return
+    provisions: dict[str, str] = {}
+    provision_area: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for area, body in doc.data["areas"].items():
+        titles[area] = body["title"]
+        for pid, text in body["provisions"].items():
+            provisions[pid] = text
+            provision_area[pid] = area
+    library.taxonomy = Taxonomy(provisions, provision_area, titles, dict(doc.data["loopholes"]))
+
+
+def _markdown_files(folder: Path) -> Iterable[Path]:
+    return sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []
+
+
+def _load_root(library: Library, root: Path, problems: Problems) -> None:
+    seen: dict[str, str] = {}
+    for area in AREAS:
+        for path in _markdown_files(root / area):
+            clause = _load_clause(path, problems)
+            if clause is None:
+                continue
+            expected = f"{area}.{path.stem}"
+            if clause.id != expected:
+                line, col = clause.header.locate(("id",))
+                problems.add(clause.display, line, col,
+                             message=f"id '{clause.id}' does not match the file's location",
+                             hint=f"a clause in {area}/{path.name} has id '{expected}'")
+            if clause.id in seen:
+                line, col = clause.header.locate(("id",))
+                problems.add(clause.display, line, col,
+                             message=f"duplicate id '{clause.id}', also used by {seen[clause.id]}",
+                             hint="every clause needs its own id")
+                continue
+            seen[clause.id] = clause.display
+            library.clauses[clause.id] = clause
+    for path in _markdown_files(root / "definitions"):
+        definition = _load_definition(path, problems)
+        if definition is None:
+            continue
+        if definition.id != f"def.{path.stem}":
+            line, col = definition.header.locate(("id",))
+            problems.add(definition.display, line, col,
+                         message=f"id '{definition.id}' does not match the file's location",
+                         hint=f"a definition in definitions/{path.name} has id 'def.{path.stem}'")
+        if definition.id in seen:
+            line, col = definition.header.locate(("id",))
+            problems.add(definition.display, line, col,
+                         message=f"duplicate id '{definition.id}', also used by {seen[definition.id]}")
+            continue
+        seen[definition.id] = definition.display
+        library.definitions[definition.id] = definition
+    authorities = root / "authorities.yaml"
+    if authorities.is_file():
+        _load_authorities(library, authorities, problems)
+    for path in sorted((root / "presets").glob("*.yaml")) if (root / "presets").is_dir() else []:
+        display = display_path(path)
+        doc = load_yaml_file(path, problems, display)
+        preset = validate(Preset, doc, problems, display) if doc else None
+        if preset is not None:
+            library.presets[preset.id] = preset
+            library.preset_docs[preset.id] = (display, doc)
+    for path in sorted((root / "states").glob("*.yaml")) if (root / "states").is_dir() else []:
+        display = display_path(path)
+        doc = load_yaml_file(path, problems, display)
+        rule = validate(StateRule, doc, problems, display) if doc else None
+        if rule is not None:
+            if rule.state != path.stem.upper():
+                line, col = doc.locate(("state",))
+                problems.add(display, line, col,
+                             message=f"state '{rule.state}' does not match the file name",
+                             hint=f"name the file {rule.state}.yaml")
+            library.states[rule.state] = rule
+            library.state_docs[rule.state] = (display, doc)
+
+
+def _load_clause(path: Path, problems: Problems) -> Clause | None:
+    display = display_path(path)
+    doc = load_front_matter(path, problems, display)
+    if doc is None:
+        return None
+    meta = validate(ClauseMeta, doc.header, problems, display)
+    if meta is None:
+        return None
+    body, commentary, commentary_line = _split_commentary(doc.body, doc.body_line)
+    if not body.strip():
+        problems.add(display, doc.body_line, 1, message="the clause has no text",
+                     hint="write the clause text after the front matter")
+    return Clause(meta, body, commentary, path, display, doc.header, doc.body_line,
+                  commentary_line)
+
+
+def _load_definition(path: Path, problems: Problems) -> Definition | None:
+    display = display_path(path)
+    doc = load_front_matter(path, problems, display)
+    if doc is None:
+        return None
+    meta = validate(DefinitionMeta, doc.header, problems, display)
+    if meta is None:
+        return None
+    body, commentary, commentary_line = _split_commentary(doc.body, doc.body_line)
+    opening = re.match(r'\s*"([^"]+)"\s+(means|includes)\b', body)
+    if not opening or opening.group(1) != meta.term:
+        problems.add(display, doc.body_line, 1,
+                     message=f"a definition must begin '\"{meta.term}\" means' (or 'includes')",
+                     hint="start the text with the quoted term exactly as in 'term:'")
+    return Definition(meta, body, commentary, path, display, doc.header, doc.body_line,
+                      commentary_line)
+
+
+def _load_authorities(library: Library, path: Path, problems: Problems) -> None:
+    display = display_path(path)
+    doc = load_yaml_file(path, problems, display)
+    parsed = validate(AuthorityFile, doc, problems, display) if doc else None
+    if parsed is None:
+        return
+    seen: set[str] = set()
+    for index, authority in enumerate(parsed.authorities):
+        line, _ = doc.locate(("authorities", index))
+        if authority.id in seen:
+            problems.add(display, line, 1, message=f"duplicate authority id '{authority.id}'")
+        seen.add(authority.id)
+        library.authorities[authority.id] = authority
+        library.authority_lines[authority.id] = (display, line)
+
+
+def _load_templates(library: Library, folder: Path, problems: Problems) -> None:
+    library.templates_dir = folder
+    for path in sorted((folder / "profiles").glob("*.yaml")):
+        display = display_path(path)
+        doc = load_yaml_file(path, problems, display)
+        profile = validate(Profile, doc, problems, display) if doc else None
+        if profile is not None:
+            library.profiles[profile.id] = profile
+    for path in sorted((folder / "jurisdictions").glob("*.yaml")):
+        display = display_path(path)
+        doc = load_yaml_file(path, problems, display)
+        form = validate(JurisdictionForm, doc, problems, display) if doc else None
+        if form is not None:
+            library.forms[form.kind] = form
+
+
+def cross_check(library: Library, problems: Problems) -> None:
+    """Check every reference between library entries: ids, taxonomy, authorities, groups."""
+    taxonomy = library.taxonomy
+    for clause in library.clauses.values():
+        meta, doc, shown = clause.meta, clause.header, clause.display
+
+        def report(field_name: str, index: int, message: str, hint: str,
+                   doc: YamlDoc = doc, shown: str = shown) -> None:
+            line, col = doc.locate((field_name, index))
+            problems.add(shown, line, col, message=message, hint=hint)
+
+        if taxonomy is not None:
+            for i, pid in enumerate(meta.provisions):
+                if pid not in taxonomy.provisions:
+                    report("provisions", i, f"unknown provision id '{pid}'",
+                           "use an id from taxonomy.yaml, e.g. detainer.no-hold")
+            for i, lid in enumerate(meta.opens):
+                if lid not in taxonomy.loopholes:
+                    report("opens", i, f"unknown loophole id '{lid}'",
+                           "use a loophole id from taxonomy.yaml, e.g. loophole.conviction-carveout")
+        for key in ("authorities", "sources"):
+            for i, aid in enumerate(getattr(meta, key)):
+                if aid not in library.authorities:
+                    report(key, i, f"unknown authority id '{aid}'",
+                           "add it to authorities.yaml (verified: false until checked) or fix the id")
+        for key in ("requires", "conflicts"):
+            for i, cid in enumerate(getattr(meta, key)):
+                if cid not in library.clauses:
+                    report(key, i, f"unknown clause id '{cid}'", "check the id against the library")
+                elif cid == meta.id:
+                    report(key, i, f"a clause cannot name itself in '{key}'", f"remove '{cid}'")
+    for definition in library.definitions.values():
+        for key in ("authorities", "sources"):
+            for i, aid in enumerate(getattr(definition.meta, key)):
+                if aid not in library.authorities:
+                    line, col = definition.header.locate((key, i))
+                    problems.add(definition.display, line, col,
+                                 message=f"unknown authority id '{aid}'",
+                                 hint="add it to authorities.yaml or fix the id")
+    _check_groups(library, problems)
+    _check_requires_cycles(library, problems)
+    for pid, preset in library.presets.items():
+        shown, doc = library.preset_docs[pid]
+        for key in ("include", "exclude"):
+            for i, cid in enumerate(getattr(preset, key)):
+                if cid not in library.clauses:
+                    line, col = doc.locate((key, i))
+                    problems.add(shown, line, col, message=f"unknown clause id '{cid}'",
+                                 hint="check the id against the library")
+    for code, rule in library.states.items():
+        shown, doc = library.state_docs[code]
+        for i, law in enumerate(rule.laws):
+            if law.authority not in library.authorities:
+                line, col = doc.locate(("laws", i, "authority"))
+                problems.add(shown, line, col, message=f"unknown authority id '{law.authority}'",
+                             hint="add it to authorities.yaml or fix the id")
+        for key in ("withhold", "warn"):
+            for i, pid in enumerate(getattr(rule, key)):
+                if taxonomy is not None and pid not in taxonomy.provisions:
+                    line, col = doc.locate((key, i))
+                    problems.add(shown, line, col, message=f"unknown provision id '{pid}'",
+                                 hint="use an id from taxonomy.yaml")
+
+
+def _check_groups(library: Library, problems: Problems) -> None:
+    for group, members in library.variant_groups().items():
+        defaults = [c for c in members if c.meta.default]
+        if len(defaults) != 1:
+            first = members[0]
+            line, col = first.header.locate(("variant_of",))
+            names = ", ".join(c.id for c in (defaults or members))
+            problems.add(first.display, line, col,
+                         message=f"variant group '{group}' has {len(defaults)} defaults ({names})",
+                         hint="mark exactly one clause of the group, the strongest, 'default: true'")
+        elif defaults[0].meta.strength != "strongest":
+            line, col = defaults[0].header.locate(("default",))
+            problems.add(defaults[0].display, line, col,
+                         message=f"the default of variant group '{group}' is not 'strongest'",
+                         hint="the strongest protective option is always the default")
+
+
+def _check_requires_cycles(library: Library, problems: Problems) -> None:
+    state: dict[str, int] = {}  # 1 = visiting, 2 = done
+
+    def visit(cid: str, trail: list[str]) -> None:
+        state[cid] = 1
+        for nxt in library.clauses[cid].meta.requires:
+            if nxt not in library.clauses:
+                continue
+            if state.get(nxt) == 1:
+                cycle = trail[trail.index(nxt):] + [nxt] if nxt in trail else [cid, nxt]
+                clause = library.clauses[cid]
+                line, col = clause.header.locate(("requires",))
+                problems.add(clause.display, line, col,
+                             message=f"'requires' forms a cycle: {' -> '.join(cycle)}",
+                             hint="remove one of the requirements")
+            elif state.get(nxt) is None:
+                visit(nxt, trail + [nxt])
+        state[cid] = 2
+
+    for cid in sorted(library.clauses):
+        if cid not in state:
+            visit(cid, [cid])

@@ -1,0 +1,107 @@
+"""Document model -> Markdown: a readable plain-text draft (and pandoc's input in bench/)."""
+
+from __future__ import annotations
+
+import re
+
+from drafter.docmodel import Document, Item, Note, Para, Run, Section
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def runs_markdown(runs: list[Run], links: dict[str, str] | None = None) -> str:
+    """Runs as Markdown, cross-references as links to the section anchors."""
+    out = []
+    for run in runs:
+        text = _escape(run.text)
+        if run.bold and text.strip():
+            text = f"**{text}**"
+        if run.italic and text.strip():
+            text = f"*{text}*"
+        if run.link and links is not None and run.link in links:
+            text = f"[{text}](#{links[run.link]})"
+        out.append(text)
+    return "".join(out)
+
+
+def anchor(key: str) -> str:
+    """The HTML anchor of a section key."""
+    return "sec-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+class MarkdownWriter:
+    """Writes one Document as Markdown."""
+
+    def render(self, document: Document) -> str:
+        self.links = {s.key: anchor(s.key) for s in document.all_sections()}
+        lines: list[str] = [f"**{_escape(document.number_line)}**", "",
+                            f"# {_escape(document.title.upper())}", "",
+                            f"> *{_escape(document.draft_notice)}*", ""]
+        for warning in document.warnings:
+            lines += [f"> **Warning:** {_escape(warning)}", ""]
+        for recital in document.recitals:
+            lines += [_escape(recital), ""]
+        lines += [f"**{_escape(document.enacting_clause)}**", ""]
+        for section in document.sections:
+            lines += self._section(section)
+            if section.chapter:
+                lines += [f"## Chapter {_escape(section.chapter.number)}: "
+                          f"{_escape(section.chapter.title.upper())}", ""]
+                for code_section in section.chapter.sections:
+                    lines += self._section(code_section)
+        lines += self._signature(document)
+        return "\n".join(lines).rstrip() + "\n"
+
+    def _section(self, section: Section) -> list[str]:
+        lines = [f'<a id="{self.links[section.key]}"></a>', ""]
+        blocks = list(section.blocks)
+        label = _escape(section.label)
+        if section.heading:
+            lines += [f"**{label} {_escape(section.heading)}.**", ""]
+        elif blocks and isinstance(blocks[0], Para):
+            first = blocks.pop(0)
+            lines += [f"**{label}** {runs_markdown(first.runs, self.links)}", ""]
+        for block in blocks:
+            lines += self._block(block)
+        if section.note is not None:
+            lines += self._note(section.note)
+        return lines
+
+    def _block(self, block: Item | Para, depth: int = 0) -> list[str]:
+        if isinstance(block, Para):
+            return [runs_markdown(block.runs, self.links), ""]
+        indent = "\u00a0" * 4 * block.level
+        lines = [f"{indent}{block.label} {runs_markdown(block.runs, self.links)}", ""]
+        for para in block.after:
+            lines += [f"{indent}{runs_markdown(para.runs, self.links)}", ""]
+        for child in block.children:
+            lines += self._block(child, depth + 1)
+        return lines
+
+    def _note(self, note: Note) -> list[str]:
+        lines = ["> **Commentary**", ">"]
+        for block in note.blocks:
+            prefix = "> - " if block.kind == "bullet" else "> "
+            lines += [prefix + runs_markdown(block.runs), ">"]
+        if note.authorities:
+            lines += ["> **Legal basis:** " + "; ".join(note.authorities) + ".", ">"]
+        if note.sources:
+            lines += ["> **Modeled on:** " + "; ".join(note.sources) + ".", ">"]
+        lines[-1] = ""
+        return lines
+
+    def _signature(self, document: Document) -> list[str]:
+        signature = document.signature
+        lines: list[str] = []
+        for vote in signature.votes:
+            lines += [_escape(vote), ""]
+            lines += ["AYES:  ", "NOES:  ", "ABSTAIN:  ", "ABSENT:", ""]
+        rule = "\\_" * 32
+        lines += [rule + "  ", _escape(signature.presiding_officer), "",
+                  "ATTEST:", "", rule + "  ", _escape(signature.clerk), "",
+                  "APPROVED AS TO FORM:", "", rule + "  ", _escape(signature.counsel), ""]
+        return lines
