@@ -47,8 +47,7 @@ def build(*, answers: Path, output: Path | None = None, formats: list[str] | Non
     lib = load_library(lib_path, problems)
     problems.raise_errors()
 
-    chosen = formats or list(source.answers.output.formats)
-    targets = _targets(answers, output, chosen)
+    targets = _targets(answers, output, formats, list(source.answers.output.formats))
     for path in targets.values():
         check_writable(path, force=force)
 
@@ -72,8 +71,17 @@ def build(*, answers: Path, output: Path | None = None, formats: list[str] | Non
     return BuildResult(written, selection.warnings, [c.id for c in selection.clauses])
 
 
-def _targets(answers: Path, output: Path | None, formats: list[str]) -> dict[str, Path]:
-    """Output path per format: -o names the file (its suffix picks the format) or a stem."""
+def _targets(answers: Path, output: Path | None, explicit: list[str] | None,
+             configured: list[str]) -> dict[str, Path]:
+    """Output path per format.
+
+    ``-o draft.docx`` writes that one file; with several ``--format`` options it is the
+    stem for all of them. Without ``-o`` the answers file's formats go next to it.
+    """
+    by_suffix = {v: k for k, v in FORMAT_SUFFIX.items()}
+    if explicit is None and output is not None and output.suffix.lower() in by_suffix:
+        explicit = [by_suffix[output.suffix.lower()]]
+    formats = explicit or configured
     for fmt in formats:
         if fmt not in FORMAT_SUFFIX:
             raise DrafterError([Problem("--format", message=f"unknown format '{fmt}'",
@@ -81,8 +89,7 @@ def _targets(answers: Path, output: Path | None, formats: list[str]) -> dict[str
     if output is None:
         return {fmt: answers.with_suffix(FORMAT_SUFFIX[fmt]) for fmt in formats}
     suffix = output.suffix.lower()
-    by_suffix = {v: k for k, v in FORMAT_SUFFIX.items()}
-    if suffix in by_suffix and len(formats) <= 1:
+    if suffix in by_suffix and len(formats) == 1:
         return {by_suffix[suffix]: output}
     if suffix in by_suffix:
         stem = output.with_suffix("")

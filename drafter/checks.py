@@ -85,10 +85,7 @@ def _check_clause_templates(library: Library, clause: Clause, problems: Problems
         before = len(problems.items)
         _render_into(problems, source, ctx, clause.display, line, what)
         if len(problems.items) == before:
-            try:
-                used |= undeclared_variables(source)
-            except Exception:  # noqa: BLE001 - syntax errors were reported by render
-                pass
+            used |= undeclared_variables(source)
     if not clause.commentary.strip():
         problems.add(clause.display, clause.body_line, 1, message="clause has no commentary",
                      hint="add a '## Commentary' heading and explain the clause")

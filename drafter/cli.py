@@ -121,7 +121,8 @@ def clauses_list(library: Path | None, area: str | None, as_json: bool) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(records)} clauses", show_lines=False)
-    for column in ("id", "title", "strength", "variant of", "provisions"):
+    table.add_column("id", no_wrap=True)
+    for column in ("title", "strength", "variant of", "provisions"):
         table.add_column(column)
     for r in records:
         strength = r["strength"] + (" (default)" if r["default"] else "")

@@ -133,8 +133,10 @@ def _split_commentary(body: str, body_line: int) -> tuple[str, str, int]:
     match = COMMENTARY.search(body)
     if not match:
         return body, "", 0
-    commentary_line = body_line + body.count("\n", 0, match.end()) + 1
-    return body[: match.start()], body[match.end():].lstrip("\n"), commentary_line
+    rest = body[match.end():]
+    commentary = rest.lstrip("\n")
+    commentary_line = body_line + body.count("\n", 0, match.end()) + len(rest) - len(commentary)
+    return body[: match.start()], commentary, commentary_line
 
 
 def _load_taxonomy(library: Library, problems: Problems) -> None:

@@ -54,9 +54,8 @@ def inline_runs(token: Token) -> list[Run]:
             link = None
         elif kind in ("softbreak", "hardbreak"):
             runs.append(Run(" ", bool(bold), bool(italic), link))
-        elif kind in ("text", "code_inline"):
-            if child.content:
-                runs.append(Run(child.content, bool(bold), bool(italic), link))
+        elif kind in ("text", "code_inline") and child.content:
+            runs.append(Run(child.content, bool(bold), bool(italic), link))
     return _merge(runs)
 
 

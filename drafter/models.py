@@ -345,6 +345,7 @@ class OutputOptions(Strict):
     commentary: Commentary = "annotated"
     formats: list[Format] = ["docx", "md"]
     profile: Slug = "standard"
+    findings: Literal["first", "all"] = "first"
     date: dt.date | None = None
     author: NonEmpty = "drafter"
 

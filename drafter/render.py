@@ -17,7 +17,7 @@ from drafter.markdown import REF_PREFIX, MarkdownError, parse_blocks
 from drafter.models import US_STATES, Authority
 from drafter.numbering import Labeler, code_section_number
 from drafter.resolve import Selection
-from drafter.templating import Markdown, RenderError, render
+from drafter.templating import Markdown, RenderError, render, strip_illegal
 
 AREA_PHRASES = {
     "detainers": "immigration detainers and civil immigration enforcement",
@@ -33,17 +33,18 @@ def jurisdiction_context(selection: Selection) -> dict[str, Any]:
     """The ``jurisdiction`` template variable (documented in docs/clause-format.md)."""
     j = selection.source.answers.jurisdiction
     form = selection.form
-    agencies = [a for a in (j.police, j.sheriff, *j.agencies) if a]
+    agencies = [strip_illegal(a) for a in (j.police, j.sheriff, *j.agencies) if a]
+    name = strip_illegal(j.name)
     return {
-        "name": j.name,
-        "full_name": form.full_name.format(name=j.name),
+        "name": name,
+        "full_name": form.full_name.format(name=name),
         "short_name": form.short_name,
         "kind": j.kind,
         "state": j.state,
         "state_name": US_STATES[j.state],
-        "governing_body": j.governing_body or form.governing_body,
-        "police": j.police or "",
-        "sheriff": j.sheriff or "",
+        "governing_body": strip_illegal(j.governing_body or form.governing_body),
+        "police": strip_illegal(j.police or ""),
+        "sheriff": strip_illegal(j.sheriff or ""),
         "runs_jail": j.runs_jail,
         "agencies": agencies,
     }
@@ -95,7 +96,8 @@ class _Renderer:
     def context(self, clause_id: str | None, codified: bool) -> dict[str, Any]:
         ctx: dict[str, Any] = {
             "jurisdiction": self.jurisdiction,
-            "this_law": "this chapter" if codified else "this ordinance",
+            "this_law": "this chapter" if codified else
+            f"this {self.selection.form.instrument.lower()}",
             "ref": self.ref,
             "cite": self.cite,
         }
@@ -146,15 +148,36 @@ class _Renderer:
 
     def findings(self) -> list[str]:
         seen: list[str] = []
+        every = self.selection.source.answers.output.findings == "all"
         for clause in self.selection.clauses:
             ctx = self.context(clause.id, False)
-            for index, finding in enumerate(clause.meta.findings):
+            # The findings clause states the general purpose in full; others give their first.
+            limit = None if every or clause.meta.role == "findings" else 1
+            for index, finding in enumerate(clause.meta.findings[:limit]):
                 line, _ = clause.header.locate(("findings", index))
                 text = self.text(finding, ctx, clause.display, line, "finding").strip()
                 text = re.sub(r"\s+", " ", text).rstrip(".;, ")
-                if text and text not in seen:
+                if text and not any(similar(text, other) for other in seen):
                     seen.append(text)
         return seen
+
+
+_STOP = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the their this to was were which who with"
+    .split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def similar(a: str, b: str) -> bool:
+    """Whether two findings say nearly the same thing (clauses written apart often do)."""
+    wa, wb = _content_words(a), _content_words(b)
+    if not wa or not wb:
+        return a == b
+    return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
 
 
 def must_style(text: str) -> str:

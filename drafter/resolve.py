@@ -64,10 +64,14 @@ AREA_RANK = {"detainers": 0, "information": 1, "access": 2, "policing": 3, "stru
 ROLE_RANK = {"findings": 0, "definitions": 1, "operative": 2, "housekeeping": 3}
 
 
-def clause_order(clause: Clause) -> tuple[int, int, int, str]:
+CLOSING_ORDER = 900  # clauses ordered 900 or more close the operative text (savings clauses)
+
+
+def clause_order(clause: Clause) -> tuple[int, bool, int, int, str]:
     """Where a clause sits in a draft: role, then area, then its ``order``, then id."""
     meta = clause.meta
-    return (ROLE_RANK[meta.role], AREA_RANK[meta.area], meta.order, meta.id)
+    return (ROLE_RANK[meta.role], meta.order >= CLOSING_ORDER, AREA_RANK[meta.area],
+            meta.order, meta.id)
 
 
 def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,

@@ -55,18 +55,26 @@ class LibrarySandbox(SandboxedEnvironment):
             return _bounded(left**right)
         if operator_name == "*":
             for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
-                    if times * max(len(seq), 1) > MAX_REPEAT:
-                        raise SecurityError("repetition larger than 10,000 items is not allowed")
+                if (isinstance(seq, (str, list, tuple)) and isinstance(times, int)
+                        and times * max(len(seq), 1) > MAX_REPEAT):
+                    raise SecurityError("repetition larger than 10,000 items is not allowed")
             return _bounded(operator.mul(left, right))
         if operator_name == "%":
             if isinstance(left, str):
                 raise SecurityError("%-formatting is not allowed in clause files")
             return operator.mod(left, right)
-        if isinstance(left, (str, list)) and isinstance(right, (str, list)):
-            if len(left) + len(right) > MAX_OUTPUT:
-                raise SecurityError("text grew beyond the size limit")
+        if (isinstance(left, (str, list)) and isinstance(right, (str, list))
+                and len(left) + len(right) > MAX_OUTPUT):
+            raise SecurityError("text grew beyond the size limit")
         return _bounded(operator.add(left, right))
+
+    def wrap_str_format(self, value: Any) -> None:
+        # Jinja's sandbox hands str.format to its own formatter before checking the
+        # attribute; widths like '{:>999999999}' would allocate gigabytes. Refuse it.
+        if getattr(value, "__name__", None) in ("format", "format_map") and isinstance(
+                getattr(value, "__self__", None), str):
+            raise SecurityError("str.format is not allowed in clause files")
+        return None
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if attr in UNSAFE_METHODS:
@@ -98,9 +106,11 @@ def strip_illegal(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-         "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+).split()
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def _words(n: int) -> str:
@@ -219,9 +229,9 @@ def _template_line(exc: BaseException, default: int) -> int:
         if frame.filename and frame.filename.startswith("<template>") and frame.lineno:
             line = frame.lineno
     for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.name in {"top-level template code", "<module>"} and frame.lineno:
-            if frame.filename and not frame.filename.endswith(".py"):
-                line = frame.lineno
+        if (frame.name in {"top-level template code", "<module>"} and frame.lineno
+                and frame.filename and not frame.filename.endswith(".py")):
+            line = frame.lineno
     return line
 
 

@@ -286,12 +286,12 @@ class DocxWriter:
 
     def _properties(self, word: WordDocument, document: Document) -> None:
         props = word.core_properties
-        props.title = document.properties.get("title", "")[:250]
+        props.title = strip_illegal(document.properties.get("title", ""))[:250]
         props.subject = document.properties.get("subject", "")[:255]
         props.keywords = document.properties.get("keywords", "")[:255]
         props.author = "drafter"
         props.last_modified_by = "drafter"
-        props.comments = document.draft_notice
+        props.comments = strip_illegal(document.draft_notice)
         props.category = "Draft ordinance"
         props.revision = 1
         stamp = dt.datetime.fromisoformat(document.properties.get("date", "2000-01-01"))

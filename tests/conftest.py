@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafter.library import Library, load_library
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Create files under root from {relative path: dedented text}."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+MINIMAL_ANSWERS = """
+jurisdiction:
+  name: Springfield
+  kind: city
+  state: IL
+  police: Springfield Police Department
+preset: strongest
+output:
+  date: 2026-01-15
+"""
+
+
+@pytest.fixture
+def answers_file(tmp_path: Path) -> Path:
+    return write_tree(tmp_path, {"answers.yaml": MINIMAL_ANSWERS}) / "answers.yaml"

@@ -1,0 +1,80 @@
+"""Convert built drafts to PDF with LibreOffice and check what is printed on the page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from drafter import api
+from drafter.docmodel import Item
+from drafter.errors import Problems
+from drafter.library import load_library
+from drafter.render import build_document
+from drafter.resolve import load_answers, resolve
+
+from .conftest import SAMPLES
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,
+                                 reason="LibreOffice or poppler-utils not installed")]
+LABEL = re.compile(r"^\s*(\((?:[a-z]{1,4}|[0-9]{1,3}|[A-Z]{1,4})\))\s{2,}")  # label, then the tab gap
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("pdf")
+    docs = []
+    for sample in SAMPLES:
+        target = out / f"{sample.stem}.docx"
+        api.build(answers=sample, output=target, formats=["docx"])
+        docs.append(str(target))
+    profile = out / "profile"
+    subprocess.run([SOFFICE, "--headless", "--norestore",
+                    f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
+                    "--outdir", str(out), *docs], check=True, capture_output=True, timeout=300)
+    texts = {}
+    for sample in SAMPLES:
+        pdf = out / f"{sample.stem}.pdf"
+        assert pdf.exists(), f"LibreOffice did not convert {sample.stem}"
+        texts[sample.stem] = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
+                                            capture_output=True, text=True, check=True).stdout
+    return texts
+
+
+def computed_labels(sample: Path) -> list[str]:
+    library = load_library()
+    problems = Problems()
+    document = build_document(library, resolve(library, load_answers(sample, problems)))
+    labels: list[str] = []
+
+    def walk(item: Item) -> None:
+        labels.append(item.label)
+        for child in item.children:
+            walk(child)
+
+    for section in document.all_sections():
+        for block in section.blocks:
+            if isinstance(block, Item):
+                walk(block)
+    return labels
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_printed_labels_equal_computed_labels(pdfs: dict[str, str], sample: Path) -> None:
+    text = pdfs[sample.stem]
+    printed = [m.group(1) for line in text.splitlines() if (m := LABEL.match(line))]
+    assert printed == computed_labels(sample)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_pages_and_front_matter(pdfs: dict[str, str], sample: Path) -> None:
+    text = pdfs[sample.stem]
+    pages = int(re.search(r"Page 1 of (\d+)", text).group(1))
+    assert pages > 1 and f"Page {pages} of {pages}" in text
+    assert "ORDINANCE NO." in text and "DRAFT" in text
+    assert "APPROVED AS TO FORM" in text and "ATTEST" in text

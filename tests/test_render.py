@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from drafter.errors import Problems
+from drafter.library import Library
+from drafter.render import build_document, must_style, similar, term_pattern
+from drafter.resolve import load_answers, resolve
+
+from .conftest import write_tree
+
+CHAPTER = """
+jurisdiction:
+  name: Springfield
+  kind: city
+  state: IL
+  code: {title: "2", chapter: "2.90", chapter_title: Welcoming City}
+preset: strongest
+"""
+
+
+def document_for(tmp_path: Path, library: Library, text: str, **kwargs: object):
+    path = write_tree(tmp_path, {"a.yaml": text}) / "a.yaml"
+    problems = Problems()
+    source = load_answers(path, problems)
+    problems.raise_errors()
+    selection = resolve(library, source)
+    return selection, build_document(library, selection, **kwargs)
+
+
+def all_text(document) -> str:
+    chunks = []
+    for section in document.all_sections():
+        for block in section.blocks:
+            stack = [block]
+            while stack:
+                node = stack.pop()
+                chunks.append(node.text)
+                stack.extend(getattr(node, "children", []))
+    return "\n".join(chunks)
+
+
+def test_chapter_layout_numbers_code_sections(tmp_path: Path, library: Library) -> None:
+    _, doc = document_for(tmp_path, library, CHAPTER)
+    assert doc.sections[0].label == "SECTION 1." and doc.sections[0].heading == "Findings and Purpose"
+    chapter = doc.sections[1].chapter
+    assert chapter is not None
+    numbers = [s.label for s in chapter.sections]
+    assert numbers == [f"2.90.{10 * i:03d}" for i in range(1, len(numbers) + 1)]
+    assert chapter.sections[1].heading == "Definitions"
+    assert doc.sections[-1].heading == "Effective Date"
+    assert not doc.recitals  # findings are a section in the chapter layout
+
+
+def test_standalone_layout_uses_recitals(tmp_path: Path, library: Library) -> None:
+    text = CHAPTER.replace("  code: {title: \"2\", chapter: \"2.90\", chapter_title: Welcoming City}\n", "")
+    _, doc = document_for(tmp_path, library, text)
+    assert doc.recitals[0].startswith("WHEREAS, ") and doc.recitals[0].endswith("; and")
+    assert doc.recitals[-1].endswith(".")
+    assert doc.enacting_clause.startswith("NOW, THEREFORE, ")
+    assert [s.label for s in doc.sections] == [f"SECTION {i}." for i in range(1, len(doc.sections) + 1)]
+
+
+def test_definitions_are_exactly_the_terms_used(tmp_path: Path, library: Library) -> None:
+    selection, doc = document_for(tmp_path, library, CHAPTER)
+    definitions = next(s for s in doc.all_sections() if s.heading == "Definitions")
+    defined = [b.text.split('"')[1] for b in definitions.blocks if hasattr(b, "label")]
+    assert defined == sorted(defined, key=str.lower)
+    body = all_text(doc).replace(all_text_of(definitions), "")
+    by_term = {d.meta.term: d for d in library.definitions.values()}
+    for term in defined:
+        definition = by_term[term]
+        used_directly = term_pattern(definition).search(body)
+        used_by_other = any(term_pattern(definition).search(by_term[t].body)
+                            for t in defined if t != term)
+        assert used_directly or used_by_other, term
+    for term, definition in by_term.items():
+        if term not in defined:
+            assert not term_pattern(definition).search(body), term
+
+
+def all_text_of(section) -> str:
+    out = []
+    for block in section.blocks:
+        stack = [block]
+        while stack:
+            node = stack.pop()
+            out.append(node.text)
+            stack.extend(getattr(node, "children", []))
+    return "\n".join(out)
+
+
+def test_every_chosen_clause_is_in_the_document(tmp_path: Path, library: Library) -> None:
+    selection, doc = document_for(tmp_path, library, CHAPTER)
+    keys = {s.key for s in doc.all_sections()}
+    for clause in selection.clauses:
+        assert clause.id in keys, clause.id
+
+
+def test_cross_references_resolve_to_labels(tmp_path: Path, library: Library) -> None:
+    _, doc = document_for(tmp_path, library, CHAPTER)
+    labels = {s.key: s.ref for s in doc.all_sections()}
+    for section in doc.all_sections():
+        for block in section.blocks:
+            for run in getattr(block, "runs", []):
+                if run.link:
+                    assert run.text == labels[run.link]
+
+
+def test_commentary_modes(tmp_path: Path, library: Library) -> None:
+    _, annotated = document_for(tmp_path, library, CHAPTER)
+    assert all(s.note is not None for s in annotated.all_sections() if not s.key.startswith("_"))
+    _, clean = document_for(tmp_path, library, CHAPTER, commentary="none")
+    assert all(s.note is None for s in clean.all_sections())
+
+
+def test_draft_notice_and_signature(tmp_path: Path, library: Library) -> None:
+    _, doc = document_for(tmp_path, library, CHAPTER)
+    assert "licensed attorney" in doc.draft_notice
+    assert doc.signature.presiding_officer == "Mayor"
+    assert doc.enacting_clause == "The City Council of the City of Springfield does ordain as follows:"
+
+
+def test_state_form_override(tmp_path: Path, library: Library) -> None:
+    text = "jurisdiction: {name: Alameda, kind: county, state: CA}\npreset: strongest\n"
+    _, doc = document_for(tmp_path, library, text)
+    assert "Board of Supervisors of the County of Alameda ordains" in doc.enacting_clause
+    assert doc.signature.counsel == "County Counsel"
+
+
+def test_must_style() -> None:
+    assert must_style("A covered agency shall not. Shall it?") == "A covered agency must not. Must it?"
+    assert must_style("marshall") == "marshall"
+
+
+def test_similar_findings() -> None:
+    assert similar("detainers are requests, not commands",
+                   "a detainer request is not a command, detainers are requests")
+    assert not similar("street vending feeds families", "detainers are requests")
+
+
+def test_no_unresolved_jinja_in_output(tmp_path: Path, library: Library) -> None:
+    _, doc = document_for(tmp_path, library, CHAPTER)
+    text = all_text(doc)
+    assert not re.search(r"\{\{|\}\}|\{%|%\}", text)
