@@ -12,20 +12,21 @@ from typing import Any
 
 from drafter.errors import DrafterError, Problems
 from drafter.library import Clause, Library
+from drafter.lint import Target, known_rule_ids, lint, mask_jinja
 from drafter.models import Answers
-from drafter.render import build_document, format_citation
+from drafter.render import build_document, format_citation, used_definitions
 from drafter.resolve import AnswersFile, resolve
 from drafter.sources import YamlDoc
 from drafter.templating import Markdown, RenderError, render, undeclared_variables
 
 DOCUMENTED = {"jurisdiction", "this_law", "ref", "cite", "range"}
+CITE = re.compile(r"""cite\(\s*["']([^"']+)["']\s*\)""")
 SAMPLE_JURISDICTIONS = [
     {"name": "Sample", "kind": "city", "state": "CA", "police": "Sample Police Department",
      "code": {"title": "2", "chapter": "2.90", "chapter_title": "Sample Chapter"}},
     {"name": "Sample", "kind": "county", "state": "IL", "sheriff": "Sample County Sheriff",
      "runs_jail": True},
-    {"name": "Sample", "kind": "state", "state": "OR"},
-]
+]  # state-level drafts are built for every preset in the test suite
 
 
 def _sample_context(library: Library, clause: Clause | None) -> dict[str, Any]:
@@ -52,17 +53,74 @@ def _sample_context(library: Library, clause: Clause | None) -> dict[str, Any]:
 
 
 def check_library(library: Library, problems: Problems) -> None:
-    """Append every template and build problem in ``library`` to ``problems``."""
+    """Append every template, lint and build problem in ``library`` to ``problems``."""
+    rendered: list[str] = []
     for clause in library.clauses.values():
-        _check_clause_templates(library, clause, problems)
+        rendered.append(_check_clause_templates(library, clause, problems))
+        _lint_clause(library, clause, problems)
+    ctx = _sample_context(library, None)
     for definition in library.definitions.values():
-        ctx = _sample_context(library, None)
         for source, line, what in ((definition.body, definition.body_line, "definition"),
                                    (definition.commentary, definition.commentary_line,
                                     "commentary")):
             _render_into(problems, source, ctx, definition.display, line, what)
+        problems.extend(lint(Target(mask_jinja(definition.body), definition.display,
+                                    definition.body_line, {}, definition=True,
+                                    codified_words=False, loopholes=False)))
+        _check_cited(library, definition.meta.authorities + definition.meta.sources,
+                     definition.display, definition.header, problems)
+    _check_terms(library, rendered, problems)
     for problem in _build_presets(library):
         problems.items.append(problem)
+
+
+def _lint_clause(library: Library, clause: Clause, problems: Problems) -> None:
+    meta = clause.meta
+    known = known_rule_ids()
+    for rule_id in meta.lint:
+        if rule_id not in known:
+            line, col = clause.header.locate(("lint", rule_id))
+            problems.add(clause.display, line, col, message=f"unknown lint rule '{rule_id}'",
+                         hint="see docs/lint-rules.md for the rule ids")
+    problems.extend(lint(Target(mask_jinja(clause.body), clause.display, clause.body_line,
+                                dict(meta.lint), frozenset(meta.opens),
+                                codified_words=meta.role != "housekeeping")))
+    for index, finding in enumerate(meta.findings):
+        line, _ = clause.header.locate(("findings", index))
+        problems.extend(lint(Target(mask_jinja(finding), clause.display, line, dict(meta.lint),
+                                    codified_words=False, loopholes=False)))
+    cited = list(meta.authorities) + list(meta.sources) + CITE.findall(clause.commentary)
+    _check_cited(library, cited, clause.display, clause.header, problems)
+
+
+def _check_cited(library: Library, ids: list[str], display: str, header: YamlDoc,
+                 problems: Problems) -> None:
+    for authority_id in dict.fromkeys(ids):
+        authority = library.authorities.get(authority_id)
+        if authority is not None and not authority.verified:
+            line, col = header.locate(("authorities",))
+            problems.add(display, line, col, severity="warning",
+                         message=f"cites unverified authority '{authority_id}'",
+                         hint="verify it against a source and set verified: true, or cite another")
+
+
+def _check_terms(library: Library, rendered: list[str], problems: Problems) -> None:
+    by_term: dict[str, str] = {}
+    for definition in library.definitions.values():
+        key = definition.meta.term.lower()
+        if key in by_term:
+            line, col = definition.header.locate(("term",))
+            problems.add(definition.display, line, col, rule="R-22",
+                         message=f"term '{definition.meta.term}' is also defined in {by_term[key]}",
+                         hint="keep one definition")
+        by_term[key] = definition.display
+    used = used_definitions(rendered, library, lambda d: d.body)
+    for definition in library.definitions.values():
+        if definition not in used:
+            line, col = definition.header.locate(("term",))
+            problems.add(definition.display, line, col, severity="warning", rule="R-21",
+                         message=f"term '{definition.meta.term}' is defined but no clause uses it",
+                         hint="delete the definition or list its other forms under 'forms'")
 
 
 def _render_into(problems: Problems, source: str, ctx: dict[str, Any], display: str,
@@ -73,19 +131,32 @@ def _render_into(problems: Problems, source: str, ctx: dict[str, Any], display: 
         problems.items.append(exc.problem)
 
 
-def _check_clause_templates(library: Library, clause: Clause, problems: Problems) -> None:
+def _check_clause_templates(library: Library, clause: Clause, problems: Problems) -> str:
+    """Render every template of a clause with its defaults; return the rendered text."""
     ctx = _sample_context(library, clause)
+    text = ""
     pieces = [(clause.body, clause.body_line, "clause text"),
               (clause.commentary, clause.commentary_line, "commentary")]
     for index, finding in enumerate(clause.meta.findings):
         line, _ = clause.header.locate(("findings", index))
         pieces.append((finding, line, "finding"))
     used: set[str] = set()
+    declared = set(clause.meta.params)
     for source, line, what in pieces:
-        before = len(problems.items)
-        _render_into(problems, source, ctx, clause.display, line, what)
-        if len(problems.items) == before:
-            used |= undeclared_variables(source)
+        try:
+            out = render(source, ctx, display=clause.display, first_line=line, what=what)
+        except RenderError as exc:
+            problems.items.append(exc.problem)
+            continue
+        if what == "clause text":
+            text = out
+        names = undeclared_variables(source)
+        used |= names
+        for name in sorted(names - declared - DOCUMENTED):
+            problems.add(clause.display, line, 1,
+                         message=f"{what} uses '{name}', which is neither a parameter nor a "
+                                 "documented variable",
+                         hint=f"declare '{name}' under 'params' or fix the name")
     if not clause.commentary.strip():
         problems.add(clause.display, clause.body_line, 1, message="clause has no commentary",
                      hint="add a '## Commentary' heading and explain the clause")
@@ -98,6 +169,7 @@ def _check_clause_templates(library: Library, clause: Clause, problems: Problems
         problems.add(clause.display, clause.body_line, 1, severity="warning",
                      message="clause text seems to type its own labels like (a) or (1)",
                      hint="use a Markdown numbered list; drafter computes the labels")
+    return text
 
 
 def _first_words(body: str) -> str:

@@ -165,7 +165,9 @@ def clauses_show(clause_id: str, library: Path | None, as_json: bool) -> None:
               help="Check this library folder (overlaid on the built-in one).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def check(library: Path | None, strict: bool, as_json: bool) -> None:
+@click.option("--info", "show_info", is_flag=True,
+              help="Also show style notes (severity info), which never fail a check.")
+def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) -> None:
     """Validate the clause library: schema, references, templates, presets."""
     from drafter import api
 
@@ -178,11 +180,14 @@ def check(library: Path | None, strict: bool, as_json: bool) -> None:
     else:
         console = _console(stderr=True)
         for problem in result.problems:
-            style = "red" if problem.severity == "error" else "yellow"
+            if problem.severity == "info" and not show_info:
+                continue
+            style = {"error": "red", "warning": "yellow"}.get(problem.severity, "dim")
             console.print(str(problem), style=style, markup=False)
         counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+        infos = len(result.problems) - len(result.errors) - len(result.warnings)
         summary = (f"{len(result.errors)} errors, {len(result.warnings)} warnings "
-                   f"in {counts}")
+                   f"({infos} style notes: --info) in {counts}")
         console.print(summary, style="bold red" if failed else "bold green", markup=False)
     sys.exit(EXIT_INVALID if failed else 0)
 

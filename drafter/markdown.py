@@ -24,6 +24,12 @@ def _parser() -> MarkdownIt:
          "hr", "blockquote", "reference"])
 
 
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> list[Token]:
+    """Parsed tokens (read-only): a build and a check parse the same clause many times."""
+    return _parser().parse(text)
+
+
 class MarkdownError(ValueError):
     """Markdown that does not fit legislative structure; ``line`` is 0-based in the source."""
 
@@ -76,7 +82,7 @@ def parse_blocks(text: str, label: Callable[[int, int], str], *, allow_bullets: 
 
     ``label(level, index)`` gives the label of the index-th (0-based) item at a level.
     """
-    tokens = _parser().parse(text)
+    tokens = _tokens(text)
     blocks, _ = _blocks(tokens, 0, len(tokens), label, allow_bullets, base_level)
     return blocks
 

@@ -11,9 +11,10 @@ import operator
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -183,13 +184,8 @@ class RenderError(Exception):
 def render(source: str, context: Mapping[str, Any], *, display: str, first_line: int = 1,
            what: str = "template") -> str:
     """Render ``source`` (which starts at ``first_line`` of ``display``) in the sandbox."""
-    env = environment()
-    padded = "\n" * (first_line - 1) + source  # so Jinja's line numbers are the file's
     try:
-        template = env.from_string(padded)
-        template.filename = display
-        # from_string sets no filename, so tracebacks name the template by this key
-        template.name = display
+        template = _compiled(source, display, first_line)
         text = template.render(**context)
     except TemplateSyntaxError as exc:
         raise RenderError(Problem(display, exc.lineno or first_line, 0,
@@ -220,6 +216,16 @@ def render(source: str, context: Mapping[str, Any], *, display: str, first_line:
                                   f"{what} renders to {len(text):,} characters",
                                   f"the limit is {MAX_OUTPUT:,}"))
     return text
+
+
+@lru_cache(maxsize=8192)
+def _compiled(source: str, display: str, first_line: int) -> Template:
+    """Compile once per (source, file, line): a build renders each clause more than once."""
+    padded = "\n" * (first_line - 1) + source  # so Jinja's line numbers are the file's
+    template = environment().from_string(padded)
+    template.filename = display
+    template.name = display
+    return template
 
 
 def _template_line(exc: BaseException, default: int) -> int:

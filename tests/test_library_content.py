@@ -140,4 +140,5 @@ def test_check_problems_none(library: Library) -> None:
 
     problems = Problems()
     check_library(library, problems)
-    assert not problems.items, problems.items[:5]
+    serious = [p for p in problems.items if p.severity != "info"]
+    assert not serious, serious[:5]

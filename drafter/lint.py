@@ -1,0 +1,277 @@
+"""Drafting-style lint: the checkable rules of research/conventions.md §8, and the
+loophole patterns of taxonomy.yaml, applied to clause text and to built drafts.
+
+Each finding has a rule id, a severity, a location and a suggestion. A clause may silence
+a rule with a reason in its front matter (``lint: {R-04: "why"}``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from drafter.errors import Problem, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One drafting rule: a pattern, what is wrong, and how to fix it."""
+
+    id: str
+    severity: Severity
+    title: str
+    hint: str
+    pattern: re.Pattern[str] | None = None
+    example: str = ""
+
+
+def _p(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.I)
+
+
+COUPLETS = ("null and void", "any and all", "each and every", "full force and effect",
+            "unless and until", "sole and exclusive", "power and authority",
+            "authorize and direct", "authorized and directed", "from and after",
+            "full and complete", "alter and change", "final and conclusive", "order and direct",
+            "over and above", "type and kind", "means and includes", "made and entered into")
+ARCHAIC = ("herein", "hereinafter", "hereinabove", "heretofore", "herewith", "hereunder",
+           "thereof", "therein", "thereafter", "therewith", "thereunder", "whereof", "wherein",
+           "whereat", "whatsoever", "aforesaid", "aforementioned", "above-mentioned",
+           "henceforth")
+WORDY = {"in the event that": "if", "in the event of": "if", "prior to": "before",
+         "subsequent to": "after", "pursuant to": "under", "in order to": "to",
+         "commence": "begin", "forthwith": "immediately", "in lieu of": "instead of",
+         "is authorized to": "may", "has the power to": "may"}
+
+RULES: tuple[Rule, ...] = (
+    Rule("R-01", "warning", "'and/or'", "write 'A or B, or both', or choose one",
+         _p(r"\band/or\b"), "notify the person and/or the attorney"),
+    Rule("R-02", "warning", "'said' used as a pointer", "use 'the' or 'that'",
+         _p(r"\b(?:the said|said (?:person|agency|official|section|ordinance|chapter|"
+            r"document|request|warrant|information|property|contract|agreement|"
+            r"individual|department|officer|notice))\b"), "the said agency"),
+    Rule("R-03", "warning", "'the same' used as a pronoun", "use 'it' or repeat the noun",
+         _p(r"\b(?:of|pay|use|provide|enforce|receive|keep) the same\s*[.,;]"),
+         "the fee and the cost of the same."),
+    Rule("R-04", "warning", "'such' used as a pointer", "use 'the', 'a' or 'that'",
+         _p(r"\bsuch (?!as\b|a\b|an\b|that\b)(?:person|persons|agency|agencies|official|"
+            r"officials|request|requests|information|document|documents|warrant|detainer|"
+            r"individual|individuals|contract|agreement|case|time|records?|data)\b"),
+         "such person shall"),
+    Rule("R-05", "warning", "'to wit' or 'witnesseth'", "delete it or write 'namely'",
+         _p(r"\b(?:to wit|witnesseth)\b"), "the following, to wit:"),
+    Rule("R-06", "warning", "archaic word", "use a plain word or a specific cross-reference",
+         _p(r"\b(?:" + "|".join(ARCHAIC) + r")\b"), "the rules set forth herein"),
+    Rule("R-06a", "info", "'hereby'", "delete 'hereby'", _p(r"\bhereby\b"),
+         "is hereby amended"),
+    Rule("R-07", "warning", "proviso", "use 'if', 'but', 'except that', or a separate subsection",
+         _p(r"\bprovided(?:,)? (?:that|however|further)\b"), "provided, however, that"),
+    Rule("R-08", "warning", "redundant couplet", "keep one of the words",
+         _p(r"\b(?:" + "|".join(re.escape(c) for c in COUPLETS) + r")\b"), "null and void"),
+    Rule("R-09", "info", "wordy phrase", "use the plain word",
+         _p(r"\b(?:" + "|".join(re.escape(w) for w in WORDY) + r")\b"), "prior to release"),
+    Rule("R-11", "warning", "'should' or 'will' used as a command", "use 'shall' (a duty) or "
+         "'may' (discretion)", _p(r"\b(?:should|will)\s+(?:not\s+)?(?:be\s+)?(?:required|"
+                                   r"notify|provide|ensure|adopt|release|detain|comply|"
+                                   r"decline|maintain|keep|report|give|send|share|honor|"
+                                   r"cooperate|assist|respond|refer|inform|train)\b"),
+         "the agency should notify"),
+    Rule("R-13", "info", "'No person shall'", "write 'No person may' (or 'A person shall not')",
+         _p(r"\bno (?:person|covered official|covered agency|agency|official) shall\b"),
+         "No person shall enter"),
+    Rule("R-15", "info", "'deem'", "use only for a deliberate legal fiction",
+         _p(r"\b(?:shall be deemed|deemed|deem)\b"), "shall be deemed a violation"),
+    Rule("R-16", "info", "'It shall be unlawful'", "write 'It is unlawful'",
+         _p(r"\bit shall be unlawful\b"), "It shall be unlawful to"),
+    Rule("R-18", "warning", "gendered pronoun", "repeat the noun, use the plural, or restructure",
+         _p(r"\b(?:he or she|his or her|him or her|s/he|his/her|he/she|himself|herself)\b|"
+            r"\b(?:he|him|his|she|hers)\b"), "the officer shall show his badge"),
+    Rule("R-19", "warning", "slash between alternatives", "write 'A or B' or 'A and B'",
+         _p(r"\b(?!and/or)[a-z]{2,}/[a-z]{2,}\b"), "owner/operator"),
+    Rule("R-23", "warning", "duty inside a definition", "move the duty to a substantive section",
+         _p(r"\b(?:shall|must)\b"), '"Agency" means ... and shall report'),
+    Rule("R-26", "info", "long sentence", "split it; the default limit is 60 words", None,
+         "a sentence of more than 60 words"),
+    Rule("R-32", "warning", "'this ordinance' typed in clause text",
+         "write {{ this_law }}, which becomes 'this chapter' inside a code chapter",
+         _p(r"\bthis (?:ordinance|chapter)\b"), "this ordinance does not"),
+    Rule("R-36", "error", "unresolved placeholder", "resolve it or turn it into a parameter",
+         _p(r"_{3,}|\[(?:insert|optional|name|city|county)[^\]]*\]|\bXX+\b|\bYYYY\b|"
+            r"\b(?:City/County|county/city|Council/Board)\b|\bTODO\b|\bTBD\b"),
+         "[insert name of city]"),
+)
+DOCUMENT_RULES: tuple[Rule, ...] = (
+    Rule("R-10", "warning", "'must' and 'shall' both used for duties",
+         "follow the profile's style throughout"),
+    Rule("R-14", "info", "'shall not' and 'may not' both used for prohibitions", "use one form"),
+    Rule("R-21", "warning", "defined term never used", "delete the definition or use the term"),
+    Rule("R-22", "error", "term defined twice", "keep one definition"),
+    Rule("R-30", "error", "numbering gap or duplicate", "renumber"),
+    Rule("R-31", "error", "cross-reference to a missing section", "fix the reference"),
+    Rule("R-33", "error", "enacting clause missing", "use a jurisdiction form with one"),
+    Rule("R-34", "warning", "severability or effective date missing", "include "
+         "structure.severability and structure.effective-date"),
+)
+SENTENCE_LIMIT = 60
+
+
+
+@dataclass(frozen=True)
+class LoopholePattern:
+    """How a loophole shows in one sentence: every ``needs`` matches and ``unless`` does not."""
+
+    id: str
+    needs: tuple[re.Pattern[str], ...]
+    what: str
+    unless: re.Pattern[str] | None = None
+
+
+# Loophole patterns (taxonomy.yaml) as they show in text that permits cooperation.
+LOOPHOLES: tuple[LoopholePattern, ...] = (
+    LoopholePattern("loophole.conviction-carveout",
+                    (_p(r"\b(?:unless|except|does not apply|if|only when)\b[^.]*\b(?:convicted|"
+                        r"conviction of|charged with|pending felony|gang database)"),),
+                    "an exception for people with convictions, charges or gang-database entries",
+                    _p(r"\bwhatever\b|\bregardless of\b")),
+    LoopholePattern("loophole.reimbursement-condition",
+                    (_p(r"\b(?:unless|until|if|agreement)\b[^.]*\b(?:reimburs|pays? for)"),),
+                    "cooperation unlocked by payment or reimbursement",
+                    _p(r"\bdoes not change\b|\bshall not (?:request|accept)\b")),
+    LoopholePattern("loophole.broad-savings-clause",
+                    (_p(r"\bnothing in\b[^.]*\b(?:prohibits?|restricts?|limits?|prevents?)\b[^.]*"
+                        r"\b(?:information|complying with federal law|cooperat)"),),
+                    "a savings clause wider than 8 U.S.C. 1373 (any information, any cooperation)",
+                    _p(r"citizenship or immigration status")),
+    LoopholePattern("loophole.voluntary-cooperation",
+                    (_p(r"\bvoluntar\w*\b|\b(?:in|at) (?:its|their|the) discretion\b|"
+                        r"\bas permitted by federal law\b"),
+                     _p(r"\b(?:cooperat\w*|assist\w*|agreements?|shar\w+|send\w*|information)\b")),
+                    "express room for voluntary cooperation at officials' discretion",
+                    _p(r"\bshall not\b[^.]*\bvoluntar")),
+    LoopholePattern("loophole.notification-gap",
+                    (_p(r"\b(?:unless|except|only)\b"), _p(r"\brelease\b"),
+                     _p(r"\b(?:notify|notice|public)\b")),
+                    "release dates or custody information still shared",
+                    _p(r"judicial warrant|court order|subpoena|this section allows")),
+    LoopholePattern("loophole.coverage-gap",
+                    (_p(r"\bany of (?:the following|these) (?:offenses|misdemeanors)\b|"
+                        r"\bstation\w*\b[^.]*\bschool\b[^.]*\bunless\b"),),
+                    "some agencies, places or offenses left out"),
+    LoopholePattern("loophole.non-binding",
+                    (_p(r"\b(?:is|are) (?:encouraged|urged|requested) to\b|\bshould\b"),),
+                    "permissive or non-binding wording where a duty is meant"),
+    LoopholePattern("loophole.data-pipeline",
+                    (_p(r"\b(?:may|is permitted to|are permitted to)\b[^.]*\b(?:access|query|search|use)\b"
+                        r"[^.]*\bdatabases?\b"),),
+                    "database, vendor, fingerprint or gang-list channels left open",
+                    _p(r"\bshall not\b")),
+    LoopholePattern("loophole.no-enforcement",
+                    (_p(r"\bno private (?:right|cause) of action\b|\bdoes not create (?:a|any) "
+                        r"(?:private )?(?:right|cause) of action\b"),),
+                    "no enforcement mechanism or remedy"),
+)
+
+
+def mask_jinja(source: str) -> str:
+    """Blank out Jinja tags (keeping length and newlines) so rules see only prose."""
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    return re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", blank, source, flags=re.S)
+
+
+def sentences(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, sentence) pairs; list items and paragraphs end sentences too."""
+    for match in re.finditer(r"[^.;:\n]+(?:[.;:](?=\s)|$|\n)", text):
+        yield match.start(), match.group(0)
+
+
+@dataclass
+class Target:
+    """A piece of text to lint and how to report on it."""
+
+    text: str
+    display: str
+    first_line: int
+    silenced: dict[str, str]
+    opens: frozenset[str] = frozenset()
+    definition: bool = False
+    codified_words: bool = True  # whether R-32 applies (raw clause source only)
+    loopholes: bool = True  # definitions and findings describe; they do not permit
+    where: str = ""  # a label such as "Section 2.90.030" for built drafts
+
+
+def lint(target: Target) -> list[Problem]:
+    """Apply every text rule and loophole pattern to one target."""
+    found: list[Problem] = []
+    text = target.text
+
+    def add(rule_id: str, severity: Severity, offset: int, message: str, hint: str) -> None:
+        if rule_id in target.silenced:
+            return
+        line = target.first_line + text.count("\n", 0, offset)
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        prefix = f"{target.where}: " if target.where else ""
+        found.append(Problem(target.display, line, col, prefix + message, hint, severity,
+                             rule_id))
+
+    for rule in RULES:
+        if rule.pattern is None:
+            continue
+        if rule.id == "R-23" and not target.definition:
+            continue
+        if rule.id == "R-32" and not target.codified_words:
+            continue
+        for match in rule.pattern.finditer(text):
+            add(rule.id, rule.severity, match.start(), f"{rule.title}: '{match.group(0).strip()}'",
+                rule.hint)
+    for offset, sentence in sentences(text):
+        words = len(sentence.split())
+        if words > SENTENCE_LIMIT:
+            add("R-26", "info", offset + len(sentence) - len(sentence.lstrip()),
+                f"long sentence ({words} words)", f"split it; the limit is {SENTENCE_LIMIT} words")
+    for pattern in LOOPHOLES if target.loopholes else ():
+        if pattern.id in target.opens:
+            continue
+        for offset, sentence in _prose_sentences(text):
+            if all(need.search(sentence) for need in pattern.needs) and not (
+                    pattern.unless and pattern.unless.search(sentence)):
+                add(pattern.id, "warning", offset,
+                    f"text shows {pattern.id} ({pattern.what}): '{_clip(sentence)}'",
+                    "if this is intended, declare it in 'opens'; otherwise strengthen the text")
+                break
+    return found
+
+
+def _prose_sentences(text: str) -> Iterable[tuple[int, str]]:
+    """Sentences ending in a period (lists inside a sentence stay with it)."""
+    # List markers ("1.") are not sentence ends: blank them, keeping offsets.
+    text = re.sub(r"(?m)^(\s*)(\d+)\.(?=\s)", lambda m: m.group(1) + " " * (len(m.group(2)) + 1), text)
+    for match in re.finditer(r"[^.]+(?:\.(?=\s|$)|$)", text):
+        stripped = match.group(0).lstrip()
+        if stripped:
+            yield match.start() + len(match.group(0)) - len(stripped), stripped
+
+
+def detect_loopholes(text: str) -> dict[str, str]:
+    """Loophole id -> the first sentence of ``text`` that shows it (for the analyzer)."""
+    found: dict[str, str] = {}
+    for pattern in LOOPHOLES:
+        for _, sentence in _prose_sentences(text):
+            if all(need.search(sentence) for need in pattern.needs) and not (
+                    pattern.unless and pattern.unless.search(sentence)):
+                found[pattern.id] = _clip(sentence, 200)
+                break
+    return found
+
+
+def _clip(text: str, limit: int = 70) -> str:
+    text = re.sub(r"\s+", " ", text.strip())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def known_rule_ids() -> set[str]:
+    """Every id a clause may name under ``lint:``."""
+    return ({r.id for r in RULES} | {r.id for r in DOCUMENT_RULES}
+            | {pattern.id for pattern in LOOPHOLES})
