@@ -140,6 +140,30 @@ def show_clause(clause_id: str, *, library: Path | None = None) -> dict[str, Any
     return clause_record(lib.clauses[clause_id], full=True)
 
 
+def lint(*, answers: Path, preset: str | None = None, profile: str | None = None,
+         library: Path | None = None, allow_preempted: bool | None = None) -> list[Problem]:
+    """Drafting-style lint of the draft an answers file describes (nothing is written)."""
+    from drafter.lint import lint_document
+    from drafter.render import build_document
+    from drafter.resolve import load_answers, resolve
+
+    problems = Problems()
+    source = load_answers(answers, problems)
+    problems.raise_errors()
+    assert source is not None
+    lib_path = library
+    if lib_path is None and source.answers.library:
+        lib_path = (answers.parent / source.answers.library).resolve()
+    lib = load_library(lib_path, problems)
+    problems.raise_errors()
+    selection = resolve(lib, source, preset=preset, profile=profile,
+                        allow_preempted=allow_preempted)
+    document = build_document(lib, selection, commentary="none")
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(set(lint_document(document, selection, lib)),
+                  key=lambda p: (order[p.severity], p.path, p.line, p.rule))
+
+
 @dataclass
 class CheckResult:
     """The problems ``check`` found, and what it looked at."""

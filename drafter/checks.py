@@ -13,7 +13,9 @@ from typing import Any
 from drafter.errors import DrafterError, Problems
 from drafter.library import Clause, Library
 from drafter.lint import Target, known_rule_ids, lint, mask_jinja
+from drafter.markdown import MarkdownError, parse_blocks
 from drafter.models import Answers
+from drafter.numbering import Labeler
 from drafter.render import build_document, format_citation, used_definitions
 from drafter.resolve import AnswersFile, resolve
 from drafter.sources import YamlDoc
@@ -150,6 +152,10 @@ def _check_clause_templates(library: Library, clause: Clause, problems: Problems
             continue
         if what == "clause text":
             text = out
+            try:
+                parse_blocks(out, Labeler(["(a)", "(1)", "(A)", "(i)", "(I)"]))
+            except MarkdownError as exc:
+                problems.add(clause.display, line + exc.line, 1, message=str(exc))
         names = undeclared_variables(source)
         used |= names
         for name in sorted(names - declared - DOCUMENTED):

@@ -192,6 +192,44 @@ def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) ->
     sys.exit(EXIT_INVALID if failed else 0)
 
 
+@cli.command("lint")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--preset", help="Override the answers file's preset.")
+@click.option("--profile", help="Override the document profile.")
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@click.option("--allow-preempted", is_flag=True, default=None,
+              help="Lint the draft with the protections the state's law forbids.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--info", "show_info", is_flag=True, help="Also show style notes (severity info).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@handle_errors
+def lint_command(answers: Path, preset: str | None, profile: str | None, library: Path | None,
+                 allow_preempted: bool | None, strict: bool, show_info: bool,
+                 as_json: bool) -> None:
+    """Drafting-style lint of the draft an ANSWERS file describes."""
+    from drafter import api
+
+    found = api.lint(answers=answers, preset=preset, profile=profile, library=library,
+                     allow_preempted=allow_preempted)
+    errors = [p for p in found if p.severity == "error"]
+    warnings = [p for p in found if p.severity == "warning"]
+    failed = bool(errors) or (strict and bool(warnings))
+    if as_json:
+        click.echo(json.dumps({"ok": not failed, "errors": len(errors), "warnings": len(warnings),
+                               "findings": [p.as_dict() for p in found]}, indent=2))
+    else:
+        console = _console()
+        for problem in found:
+            if problem.severity == "info" and not show_info:
+                continue
+            style = {"error": "red", "warning": "yellow"}.get(problem.severity, "dim")
+            console.print(str(problem), style=style, markup=False)
+        console.print(f"{len(errors)} errors, {len(warnings)} warnings, "
+                      f"{len(found) - len(errors) - len(warnings)} style notes",
+                      style="bold red" if failed else "bold green", markup=False)
+    sys.exit(EXIT_INVALID if failed else 0)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

@@ -275,3 +275,88 @@ def known_rule_ids() -> set[str]:
     """Every id a clause may name under ``lint:``."""
     return ({r.id for r in RULES} | {r.id for r in DOCUMENT_RULES}
             | {pattern.id for pattern in LOOPHOLES})
+
+
+def lint_document(document, selection, library) -> list[Problem]:  # noqa: ANN001 - avoids import cycle
+    """Lint a built draft: every section's text, then the document-level rules."""
+    found: list[Problem] = []
+    clauses = {c.id: c for c in selection.clauses}
+    operative_text: list[str] = []
+    for section in document.all_sections():
+        clause = clauses.get(section.key)
+        for where, text in _section_texts(section):
+            operative_text.append(text)
+            if clause is None:
+                continue
+            target = Target(text, clause.display, clause.body_line, dict(clause.meta.lint),
+                            frozenset(clause.meta.opens), codified_words=False, where=where,
+                            loopholes=clause.meta.role != "findings")
+            for problem in lint(target):
+                found.append(_relocate(problem, clause))
+    shown = selection.source.display
+    corpus = "\n".join(operative_text)
+
+    def doc_problem(rule_id: str, message: str) -> None:
+        rule = next(r for r in DOCUMENT_RULES if r.id == rule_id)
+        found.append(Problem(shown, 1, 1, message, rule.hint, rule.severity, rule_id))
+
+    # "must be" states a condition (NRS 0.025), not a duty; only duty uses count.
+    if re.search(r"\bmust (?!be\b)", corpus) and re.search(r"\bshall\b", corpus):
+        doc_problem("R-10", "the draft uses both 'must' and 'shall' for duties")
+    if re.search(r"\bshall not\b", corpus) and re.search(r"\bmay not\b", corpus):
+        doc_problem("R-14", "the draft uses both 'shall not' and 'may not' for prohibitions")
+    labels = [s.label for s in document.all_sections()]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        doc_problem("R-30", "section numbers used twice: " + ", ".join(duplicates))
+    numbers = {re.sub(r"^SECTION |\.$", "", s.label, flags=re.I) for s in document.all_sections()}
+    for match in re.finditer(r"(?<!Code )\bSection (\d+(?:[.-]\d+)*)(?!\s+of\b)", corpus):
+        if match.group(1) not in numbers:
+            doc_problem("R-31", f"'Section {match.group(1)}' is not a section of this draft")
+    if not document.enacting_clause.strip():
+        doc_problem("R-33", "the draft has no enacting clause")
+    present = {c.meta.provisions[0] for c in selection.clauses if c.meta.provisions}
+    missing = [p for p in ("structure.severability", "structure.effective-date") if p not in present]
+    if missing:
+        doc_problem("R-34", "the draft has no " + " and no ".join(m.split(".")[1] for m in missing)
+                    + " section")
+    enforcement = {"structure.private-right-of-action", "structure.independent-complaints"}
+    carried = {p for c in selection.clauses for p in c.meta.provisions}
+    if not enforcement & carried and any(c.meta.area != "structure" for c in selection.clauses):
+        found.append(Problem(shown, 1, 1, "text shows loophole.no-enforcement: the draft has neither "
+                             "a private right of action nor independent complaints",
+                             "include structure.private-right-of-action or "
+                             "structure.independent-complaints", "warning", "loophole.no-enforcement"))
+    for clause in selection.clauses:
+        for loophole in clause.meta.opens:
+            found.append(Problem(clause.display, clause.body_line, 1,
+                                 f"{clause.id} opens {loophole}: chosen variant is weaker than the "
+                                 "strongest", "see its commentary for what it gives up", "warning",
+                                 loophole))
+    return found
+
+
+def _section_texts(section) -> Iterable[tuple[str, str]]:  # noqa: ANN001
+    """(location, text) for each paragraph and numbered item of a section."""
+    for block in section.blocks:
+        stack = [(block, section.ref)]
+        while stack:
+            node, parent = stack.pop()
+            label = getattr(node, "label", "")
+            where = parent + label
+            yield where, node.text
+            for child in reversed(getattr(node, "children", [])):
+                stack.append((child, where))
+
+
+def _relocate(problem: Problem, clause) -> Problem:  # noqa: ANN001
+    """Point a problem found in rendered text at the line of the clause file it came from."""
+    quoted = re.search(r"'([^']{4,})'", problem.message)
+    line = clause.body_line
+    if quoted:
+        snippet = quoted.group(1).rstrip("…")[:40].lower()
+        index = clause.body.lower().find(snippet)
+        if index >= 0:
+            line = clause.body_line + clause.body.count("\n", 0, index)
+    return Problem(problem.path, line, 0, problem.message, problem.hint, problem.severity,
+                   problem.rule)

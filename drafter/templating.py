@@ -187,6 +187,9 @@ def render(source: str, context: Mapping[str, Any], *, display: str, first_line:
     try:
         template = _compiled(source, display, first_line)
         text = template.render(**context)
+        padding = "\n" * (first_line - 1)
+        if text.startswith(padding):
+            text = text[len(padding):]
     except TemplateSyntaxError as exc:
         raise RenderError(Problem(display, exc.lineno or first_line, 0,
                                   f"{what} syntax error: {exc.message}",
