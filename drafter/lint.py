@@ -183,7 +183,7 @@ def mask_jinja(source: str) -> str:
 
 def sentences(text: str) -> Iterable[tuple[int, str]]:
     """(offset, sentence) pairs; list items and paragraphs end sentences too."""
-    for match in re.finditer(r"[^.;:\n]+(?:[.;:](?=\s)|$|\n)", text):
+    for match in re.finditer(r"[^.;:\n]+(?:[.;:](?=\s|$)|$|\n)", text):
         yield match.start(), match.group(0)
 
 
