@@ -15,7 +15,7 @@ from drafter.errors import DrafterError, Problem, Problems
 from drafter.library import Clause, load_library
 from drafter.resources import display_path
 
-FORMAT_SUFFIX = {"docx": ".docx", "md": ".md"}
+FORMAT_SUFFIX = {"docx": ".docx", "md": ".md", "html": ".html", "txt": ".txt", "pdf": ".pdf"}
 
 
 @dataclass
@@ -55,20 +55,119 @@ def build(*, answers: Path, output: Path | None = None, formats: list[str] | Non
                         allow_preempted=allow_preempted)
     mode = commentary or source.answers.output.commentary
     document = build_document(lib, selection, commentary=mode, date=date)
+    lines = _amendment_lines(source, selection, document)
     written: list[Path] = []
     for fmt, path in targets.items():
-        if fmt == "docx":
-            from drafter.writers.docx import DocxWriter
-
-            data: bytes | str = DocxWriter(selection.profile,
-                                           lib.templates_dir / "reference.docx").render(document)
-        else:
-            from drafter.writers.markdown import MarkdownWriter
-
-            data = MarkdownWriter().render(document)
-        write_atomic(path, data, force=force)
+        write_atomic(path, render_format(fmt, document, selection.profile, lib.templates_dir,
+                                         footnotes=mode == "annotated", lines=lines), force=force)
         written.append(path)
+        if mode == "memo" and fmt in ("docx", "md"):
+            from drafter.memo import memo_document
+
+            memo_path = path.with_name(path.stem + "-memo" + path.suffix)
+            check_writable(memo_path, force=force)
+            memo = memo_document(lib, selection, document)
+            write_atomic(memo_path, render_format(fmt, memo, selection.profile, lib.templates_dir,
+                                                  footnotes=True), force=force)
+            written.append(memo_path)
     return BuildResult(written, selection.warnings, [c.id for c in selection.clauses])
+
+
+AMENDMENT_LEGEND = ("NOTE: Additions to the current code are underlined; deletions are struck "
+                    "through. Unchanged text is in plain type.")
+
+
+def _amendment_lines(source: Any, selection: Any, document: Any) -> list[Any] | None:
+    """In amendment mode, the laid-out draft with the chapter marked against the current code."""
+    code = source.answers.jurisdiction.code
+    if code is None or not code.current:
+        return None
+    from drafter.compare import merge, parse_current_code
+    from drafter.layout import layout
+    from drafter.sources import read_text
+
+    problems = Problems()
+    current = (source.path.parent / code.current).resolve()
+    text = read_text(current, problems, display_path(current))
+    if text is None:
+        line, col = source.at("jurisdiction", "code", "current")
+        raise DrafterError([Problem(source.display, line, col,
+                                    f"cannot read the current chapter: {problems.items[0].message}",
+                                    "give the path of the current chapter's text, relative to "
+                                    "the answers file")])
+    document.legend = AMENDMENT_LEGEND
+    lines = layout(document)
+    codified = {s.key for s in document.all_sections() if s.codified}
+    inside = [i for i, line in enumerate(lines) if line.key.split("#")[0] in codified]
+    if not inside:
+        return lines
+    first, last = inside[0], inside[-1] + 1
+    marked = merge(parse_current_code(text, selection.profile.levels), lines[first:last], "markup")
+    return lines[:first] + marked + lines[last:]
+
+
+def render_format(fmt: str, document: Any, profile: Any, templates: Path, *,
+                  footnotes: bool, lines: list[Any] | None = None,
+                  track_revisions: bool = False) -> bytes | str:
+    """One document in one output format (``lines``: a marked-up layout to write instead)."""
+    if fmt in ("docx", "pdf"):
+        from drafter.writers.docx import DocxWriter
+
+        docx = DocxWriter(profile, templates / "reference.docx", footnotes=footnotes,
+                          track_revisions=track_revisions).render(document, lines)
+        if fmt == "docx":
+            return docx
+        from drafter.writers.pdf import docx_to_pdf
+
+        return docx_to_pdf(docx)
+    if fmt == "html":
+        from drafter.writers.html import HtmlWriter
+
+        return HtmlWriter().render(document, lines)
+    if fmt == "txt":
+        from drafter.writers.text import TextWriter
+
+        return TextWriter().render(document)
+    from drafter.writers.markdown import MarkdownWriter
+
+    return MarkdownWriter().render(document)
+
+
+def redline(*, old: Path, new: Path, output: Path, library: Path | None = None,
+            library_old: Path | None = None, commentary: str = "none",
+            force: bool = False) -> BuildResult:
+    """NEW's draft as .docx with Word tracked changes against OLD's draft.
+
+    OLD and NEW are answers files; with ``library_old`` they may be the same file built
+    against two library versions.
+    """
+    from drafter.compare import merge
+    from drafter.layout import layout
+    from drafter.output import check_writable, write_atomic
+    from drafter.render import build_document
+    from drafter.resolve import load_answers, resolve
+
+    if output.suffix.lower() != ".docx":
+        raise DrafterError([Problem(display_path(output), message="a redline is a .docx file",
+                                    hint="give -o a name ending in .docx")])
+    check_writable(output, force=force)
+    problems = Problems()
+    sources = [load_answers(old, problems), load_answers(new, problems)]
+    problems.raise_errors()
+    old_lib = load_library(library_old if library_old is not None else library, problems)
+    new_lib = load_library(library, problems)
+    problems.raise_errors()
+    documents, selections = [], []
+    for lib, source in zip((old_lib, new_lib), sources, strict=True):
+        selection = resolve(lib, source)
+        selections.append(selection)
+        documents.append(build_document(lib, selection, commentary=commentary))
+    merged = merge(layout(documents[0]), layout(documents[1]), "tracked")
+    data = render_format("docx", documents[1], selections[1].profile, new_lib.templates_dir,
+                         footnotes=False, lines=merged, track_revisions=True)
+    write_atomic(output, data, force=force)
+    warnings = selections[0].warnings + selections[1].warnings
+    return BuildResult([output], warnings, [c.id for c in selections[1].clauses])
 
 
 def _targets(answers: Path, output: Path | None, explicit: list[str] | None,

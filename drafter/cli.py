@@ -67,10 +67,13 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file (its suffix picks the format) or stem. "
                    "Default: next to ANSWERS.")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["docx", "md"]),
+@click.option("-f", "--format", "formats", multiple=True,
+              type=click.Choice(["docx", "md", "html", "txt", "pdf"]),
               help="Output format; repeat for several. Default: the answers file's output.formats.")
-@click.option("--commentary", type=click.Choice(["annotated", "none"]),
-              help="annotated: a Commentary block after each section; none: clean council copy.")
+@click.option("--commentary", type=click.Choice(["annotated", "comments", "memo", "none"]),
+              help="annotated: a Commentary block after each section, citations as footnotes; "
+                   "comments: commentary as Word comments; memo: a clean copy plus a separate "
+                   "commentary memo; none: clean council copy.")
 @click.option("--preset", help="Override the answers file's preset (e.g. strongest, baseline).")
 @click.option("--profile", help="Override the document profile (e.g. standard, plain).")
 @click.option("--library", type=click.Path(path_type=Path),
@@ -97,6 +100,30 @@ def build(answers: Path, output: Path | None, formats: tuple[str, ...], commenta
         for path in result.outputs:
             out.print(f"wrote {api.display_path(path)} ({len(result.clauses)} clauses)",
                       markup=False)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The redline .docx to write.")
+@click.option("--library", type=click.Path(path_type=Path), help="Library overlay for NEW (and OLD).")
+@click.option("--library-old", type=click.Path(path_type=Path),
+              help="Build OLD against this library instead (compare two library versions).")
+@click.option("--commentary", type=click.Choice(["none", "annotated", "comments"]), default="none",
+              show_default=True, help="Commentary in the compared drafts.")
+@click.option("--force", is_flag=True, help="Overwrite the output file.")
+@handle_errors
+def redline(old: Path, new: Path, output: Path, library: Path | None, library_old: Path | None,
+            commentary: str, force: bool) -> None:
+    """Word tracked changes showing how the NEW answers file's draft differs from OLD's."""
+    from drafter import api
+
+    result = api.redline(old=old, new=new, output=output, library=library,
+                         library_old=library_old, commentary=commentary, force=force)
+    for warning in result.warnings:
+        _console(stderr=True).print(str(warning), style="yellow", markup=False)
+    _console().print(f"wrote {api.display_path(output)}", markup=False)
 
 
 @cli.group()

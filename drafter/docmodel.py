@@ -18,6 +18,10 @@ class Run:
     bold: bool = False
     italic: bool = False
     link: str | None = None  # target section key of an internal cross-reference
+    cite: str | None = None  # authority id: writers may add the full citation as a footnote
+    underline: bool = False
+    strike: bool = False
+    change: Literal["ins", "del"] | None = None  # a tracked change in a redline
 
 
 @dataclass
@@ -104,11 +108,14 @@ class Document:
     recitals: list[str]
     enacting_clause: str
     sections: list[Section]
-    signature: Signature
+    signature: Signature | None
     jurisdiction: str
     date: str
     header: str
     properties: dict[str, str] = field(default_factory=dict)
+    citations: dict[str, str] = field(default_factory=dict)  # authority id -> full citation (Markdown)
+    commentary: str = "annotated"  # annotated | comments | none (how notes are shown)
+    legend: str = ""  # amendment markup legend, when the draft shows changes
 
     def all_sections(self) -> list[Section]:
         """Ordinance sections and the code sections inside them, in reading order."""

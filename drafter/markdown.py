@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from drafter.docmodel import Block, Item, Para, Run
 
 REF_PREFIX = "#ref:"
+CITE_PREFIX = "#cite:"
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +44,7 @@ def inline_runs(token: Token) -> list[Run]:
     runs: list[Run] = []
     bold = italic = 0
     link: str | None = None
+    cite: str | None = None
     for child in token.children or []:
         kind = child.type
         if kind == "strong_open":
@@ -56,12 +58,13 @@ def inline_runs(token: Token) -> list[Run]:
         elif kind == "link_open":
             href = str(child.attrs.get("href", ""))
             link = href[len(REF_PREFIX):] if href.startswith(REF_PREFIX) else None
+            cite = href[len(CITE_PREFIX):] if href.startswith(CITE_PREFIX) else None
         elif kind == "link_close":
-            link = None
+            link = cite = None
         elif kind in ("softbreak", "hardbreak"):
-            runs.append(Run(" ", bool(bold), bool(italic), link))
+            runs.append(Run(" ", bool(bold), bool(italic), link, cite))
         elif kind in ("text", "code_inline") and child.content:
-            runs.append(Run(child.content, bool(bold), bool(italic), link))
+            runs.append(Run(child.content, bool(bold), bool(italic), link, cite))
     return _merge(runs)
 
 
@@ -69,10 +72,11 @@ def _merge(runs: list[Run]) -> list[Run]:
     merged: list[Run] = []
     for run in runs:
         last = merged[-1] if merged else None
-        if last and (last.bold, last.italic, last.link) == (run.bold, run.italic, run.link):
+        if last and (last.bold, last.italic, last.link, last.cite) == (
+                run.bold, run.italic, run.link, run.cite):
             last.text += run.text
         else:
-            merged.append(Run(run.text, run.bold, run.italic, run.link))
+            merged.append(Run(run.text, run.bold, run.italic, run.link, run.cite))
     return merged
 
 

@@ -19,9 +19,9 @@ Area = Literal["detainers", "information", "access", "policing", "structure"]
 AREAS: tuple[str, ...] = ("detainers", "information", "access", "policing", "structure")
 Strength = Literal["strongest", "strong", "baseline"]
 Role = Literal["operative", "findings", "definitions", "housekeeping"]
-Commentary = Literal["annotated", "none"]
+Commentary = Literal["annotated", "comments", "memo", "none"]
 Layout = Literal["chapter", "standalone"]
-Format = Literal["docx", "md"]
+Format = Literal["docx", "md", "html", "txt", "pdf"]
 
 US_STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -271,7 +271,7 @@ class PageSetup(Strict):
     font: NonEmpty = "Times New Roman"
     font_size: float = 12.0
     line_spacing: float = 1.0
-    line_numbers: bool = False
+    line_numbers: bool = False  # pleading paper: exact double spacing, lines numbered per page
 
 
 class Profile(Strict):
@@ -284,6 +284,7 @@ class Profile(Strict):
     levels: list[Literal["(a)", "(1)", "(A)", "(i)", "(I)", "a.", "1.", "A.", "i."]] = Field(
         default=["(a)", "(1)", "(A)", "(i)", "(I)"], min_length=3, max_length=5)
     section_label: NonEmpty = "SECTION {n}."
+    code_section_label: NonEmpty = "{number}"
     code_step: int = 10
     page: PageSetup = PageSetup()
 
@@ -322,6 +323,7 @@ class CodeChapter(Strict):
     title: NonEmpty
     chapter: NonEmpty
     chapter_title: NonEmpty
+    current: str | None = None  # file with the chapter's current text: the draft amends it
 
 
 class JurisdictionAnswers(Strict):

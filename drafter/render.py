@@ -14,7 +14,7 @@ from typing import Any
 from drafter.docmodel import Block, Chapter, Document, Item, Note, Para, Run, Section, Signature
 from drafter.errors import Problem, Problems
 from drafter.library import Clause, Definition, Library
-from drafter.markdown import REF_PREFIX, MarkdownError, parse_blocks
+from drafter.markdown import CITE_PREFIX, REF_PREFIX, MarkdownError, parse_blocks
 from drafter.models import US_STATES, Authority
 from drafter.numbering import Labeler, code_section_number
 from drafter.resolve import Selection
@@ -59,6 +59,12 @@ def format_citation(authority: Authority) -> Markdown:
     return Markdown(f"{name}, {authority.citation}{flag}")
 
 
+def short_citation(authority: Authority) -> str:
+    """The name a commentary sentence uses inline; the full citation goes to a footnote."""
+    name = authority.name.replace("*", "").replace("[", "(").replace("]", ")")
+    return f"*{name}*" if authority.kind == "case" else name
+
+
 @dataclass
 class _Slot:
     key: str
@@ -77,6 +83,7 @@ class _Renderer:
         self.labeler = Labeler(selection.profile.levels)
         self.jurisdiction = jurisdiction_context(selection)
         self.slots: dict[str, _Slot] = {}
+        self.cited: dict[str, str] = {}
 
     # ------------------------------------------------------------ template calls
 
@@ -92,7 +99,8 @@ class _Renderer:
         authority = self.library.authorities.get(authority_id)
         if authority is None:
             raise LookupError(f"cite('{authority_id}'): no authority has that id")
-        return format_citation(authority)
+        self.cited[authority_id] = str(format_citation(authority))
+        return Markdown(f"[{short_citation(authority)}]({CITE_PREFIX}{authority_id})")
 
     def context(self, clause_id: str | None, codified: bool) -> dict[str, Any]:
         ctx: dict[str, Any] = {
@@ -223,7 +231,7 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
     chapter_layout = selection.layout == "chapter"
     code = answers.jurisdiction.code
     day = date or answers.output.date or dt.date.today()
-    annotate = commentary == "annotated"
+    annotate = commentary in ("annotated", "comments", "memo")
 
     findings_clause = next((c for c in selection.clauses if c.meta.role == "findings"), None)
     definitions_clause = next((c for c in selection.clauses if c.meta.role == "definitions"),
@@ -274,7 +282,8 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
     if chapter_layout and code:
         for position, key in enumerate(code_keys, start=1):
             number = code_section_number(code.chapter, position, step)
-            slots[key] = _Slot(key, number, f"Section {number}", True)
+            label = selection.profile.code_section_label.format(number=number)
+            slots[key] = _Slot(key, label, f"Section {number}", True)
     for clause in housekeeping:
         slots[clause.id] = ordinance_slot(clause.id)
     r.slots = slots
@@ -307,7 +316,7 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
                 note = r.note(definition, section.codified)
                 if note.blocks:
                     first = note.blocks[0]
-                    first.runs.insert(0, Run(f"{definition.meta.term}. ", bold=True))
+                    first.runs[:0] = [Run(f"{definition.meta.term}.", bold=True), Run(" ")]
                     extra.extend(note.blocks)
         if section.note is not None:
             section.note.blocks.extend(extra)
@@ -335,8 +344,9 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
             chapter.sections.append(definitions_section(definitions_clause))
         chapter.sections.extend(section_for(c) for c in operative)
         slot = slots["_chapter"]
-        intro = (f'Chapter {code.chapter} ("{code.chapter_title}") is added to Title '
-                 f"{code.title} of the {code_name} to read as follows:")
+        verb = "of Title {t} of the {c} is amended" if code.current else "is added to Title {t} of the {c}"
+        intro = (f'Chapter {code.chapter} ("{code.chapter_title}") '
+                 + verb.format(t=code.title, c=code_name) + " to read as follows:")
         sections.append(Section("_chapter", slot.label, slot.ref, "", [Para([Run(intro)])],
                                 chapter=chapter))
     else:
@@ -369,10 +379,33 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
         recitals=recitals, enacting_clause=enacting, sections=sections, signature=signature,
         jurisdiction=j["full_name"], date=date_text,
         header=f"{form.instrument} No. ______ · {j['full_name']} · DRAFT {date_text}",
+        citations={**r.cited, **{a: str(format_citation(library.authorities[a]))
+                                 for c in selection.clauses
+                                 for a in (*c.meta.authorities, *c.meta.sources)
+                                 if a in library.authorities}},
+        commentary=commentary,
         properties={"title": title, "subject": "Model ordinance with commentary",
                     "keywords": ", ".join(["draft ordinance", f"preset {selection.preset}",
                                            *sorted({c.meta.area for c in selection.clauses})]),
-                    "preset": selection.preset, "date": day.isoformat()})
+                    "preset": selection.preset, "date": day.isoformat(),
+                    **trace_properties(library, selection)})
+
+
+def trace_properties(library: Library, selection: Selection) -> dict[str, str]:
+    """What a draft was built from: drafter and library versions, the answers file's hash."""
+    import hashlib
+
+    from drafter import __version__
+
+    answers = selection.source.path
+    digest = hashlib.sha256(answers.read_bytes()).hexdigest() if answers.is_file() else ""
+    library_hash = hashlib.sha256()
+    for clause in sorted(selection.clauses, key=lambda c: c.id):
+        library_hash.update(clause.id.encode() + clause.body.encode() + clause.commentary.encode())
+    version = f"drafter {__version__}; clauses {library_hash.hexdigest()[:12]}"
+    return {"library_version": version, "answers_sha256": digest,
+            "trace": f"Built by {version} from {answers.name} (sha256 {digest[:16]}) "
+                     f"with preset {selection.preset}. For review by a licensed attorney."}
 
 
 def code_name_for(selection: Selection, j: dict[str, Any]) -> str:
@@ -390,6 +423,9 @@ def long_title(selection: Selection, j: dict[str, Any], code_name: str | None) -
     subject = _join(phrases) or "the relationship between local government and federal immigration enforcement"
     lead = f"An {selection.form.instrument} of the {j['governing_body']} of the {j['full_name']}"
     code = selection.source.answers.jurisdiction.code
+    if code_name and code and code.current:
+        return (f'{lead} Amending Chapter {code.chapter} ("{code.chapter_title}") of Title '
+                f"{code.title} of the {code_name} Relating to {subject}")
     if code_name and code:
         return (f'{lead} Adding Chapter {code.chapter} ("{code.chapter_title}") to Title '
                 f"{code.title} of the {code_name} Relating to {subject}")

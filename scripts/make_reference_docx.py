@@ -88,6 +88,25 @@ def main(out: Path) -> None:
         style.base_style = doc.styles[base]
         style.quick_style = True
         _apply(style, opts)
+    # Styles Word expects for footnotes and comments (the default template lacks them).
+    for style_id, name, size in (("FootnoteText", "footnote text", 10),
+                                 ("CommentText", "annotation text", 10)):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), style_id)
+        style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(size)
+        style.paragraph_format.space_after = Pt(0)
+        ppr = style.element.get_or_add_pPr()
+        ppr.append(ppr.makeelement(qn("w:suppressLineNumbers"), {}))  # LO numbers notes otherwise
+        _sort_ppr(ppr)
+    for style_id, name in (("FootnoteReference", "footnote reference"),
+                           ("CommentReference", "annotation reference")):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        style.element.set(qn("w:styleId"), style_id)
+        if style_id == "FootnoteReference":
+            style.font.superscript = True
+        else:
+            style.font.size = Pt(8)
     link = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.element.set(qn("w:styleId"), "Hyperlink")
     link.font.color.rgb = RGBColor(0x1F, 0x38, 0x64)

@@ -78,3 +78,32 @@ def test_pages_and_front_matter(pdfs: dict[str, str], sample: Path) -> None:
     assert pages > 1 and f"Page {pages} of {pages}" in text
     assert re.search(r"(ORDINANCE|ACT) NO\. _+", text) and "DRAFT" in text
     assert "APPROVED AS TO FORM" in text and "ATTEST" in text
+
+
+@pytest.fixture(scope="module")
+def profile_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("profiles")
+    sample = SAMPLES[0].parent / "oakland-ca.yaml"
+    docs = []
+    for profile in ("standard", "pleading", "codepub"):
+        target = out / f"{profile}.docx"
+        api.build(answers=sample, output=target, profile=profile, commentary="none")
+        docs.append(str(target))
+    subprocess.run([SOFFICE, "--headless", "--norestore",
+                    f"-env:UserInstallation=file://{out / 'profile'}", "--convert-to", "pdf",
+                    "--outdir", str(out), *docs], check=True, capture_output=True, timeout=300)
+    return {p: subprocess.run(["pdftotext", "-layout", str(out / f"{p}.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+            for p in ("standard", "pleading", "codepub")}
+
+
+def test_pleading_pages_number_lines_one_to_twenty_eight(profile_pdfs: dict[str, str]) -> None:
+    page = profile_pdfs["pleading"].split("\f")[1]
+    numbers = [int(m.group(1)) for line in page.splitlines() if (m := re.match(r"^\s*(\d+)\s{2,}", line))]
+    assert numbers[:28] == list(range(1, 29))
+
+
+def test_codepub_prints_its_labels(profile_pdfs: dict[str, str]) -> None:
+    text = profile_pdfs["codepub"]
+    assert "Sec. 2.90.010." in text and re.search(r"^\s*\(A\)\s{2,}", text, re.M)
+    assert "Page 1 of" in text

@@ -1,10 +1,17 @@
 """Document model -> Word (.docx), with real Word features.
 
-Subdivisions use one style-linked multi-level list whose level formats come from the
-profile, so Word prints exactly the labels drafter computed; each section restarts the
-list through its own ``w:num``. Cross-references are internal hyperlinks to bookmarks
-(literal computed text: Word and LibreOffice disagree on REF fields). The footer carries
-Page X of Y fields; the header the draft marker and date.
+The writer first lays the document out as a flat list of lines (paragraphs with a style,
+runs, list level and list instance), then emits them. Redlines and amendment markup merge
+two such lists (``drafter.compare``) before emitting.
+
+- Subdivisions use one style-linked multi-level list whose level formats come from the
+  profile, so Word prints exactly the labels drafter computed; each section restarts the
+  list through its own ``w:num``.
+- Cross-references are internal hyperlinks to bookmarks (literal computed text: Word and
+  LibreOffice disagree on REF fields).
+- Citations are footnotes (annotated commentary), commentary can be Word comments, the
+  footer carries Page X of Y fields, pleading paper numbers its lines, and tracked changes
+  are real ``w:ins``/``w:del`` revisions.
 """
 
 from __future__ import annotations
@@ -12,57 +19,77 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document as open_docx
 from docx.document import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt
 from docx.text.paragraph import Paragraph
 
-from drafter.docmodel import Document, Item, Note, Para, Run, Section
+from drafter.docmodel import Document, Note, Run
+from drafter.layout import LEVEL_STYLES, Line, citation_runs, layout, markdown_runs
 from drafter.models import Profile
 from drafter.numbering import LEVEL_FORMATS
 from drafter.templating import strip_illegal
 
-LEVEL_STYLES = ["OrdLevel1", "OrdLevel2", "OrdLevel3", "OrdLevel4", "OrdLevel5"]
 PAGE_SIZES = {"letter": (8.5, 11.0), "legal": (8.5, 14.0)}
+REVISION_AUTHOR = "drafter"
 
 
+@dataclass
 class DocxWriter:
-    """Writes one Document to .docx bytes."""
+    """Writes one Document (or a merged list of lines) to .docx bytes."""
 
-    def __init__(self, profile: Profile, reference: Path) -> None:
-        self.profile = profile
-        self.reference = reference
-        self._ids = 0
+    profile: Profile
+    reference: Path
+    footnotes: bool = True  # citations in commentary become footnotes
+    track_revisions: bool = False  # turn on Word's Track Changes for later edits (redlines)
+    revision_date: str = "2000-01-01T00:00:00Z"
+    _ids: int = 0
+    _lists: dict[str, int] = field(default_factory=dict)
+    _notes: list[str] = field(default_factory=list)
 
     def _next_id(self) -> int:
         self._ids += 1
         return self._ids
 
-    def render(self, document: Document) -> bytes:
+    def render(self, document: Document, lines: list[Line] | None = None) -> bytes:
         word = open_docx(str(self.reference))
         body = word.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         self.word = word
+        self.document = document
+        self.revision_date = document.properties.get("date", "2000-01-01") + "T00:00:00Z"
         self._page_setup(word)
         self._abstract_id = self._define_list(word)
         self._header_footer(word, document)
-        self._front(document)
-        for section in document.sections:
-            self._section(section)
-            if section.chapter:
-                self._para(f"Chapter {section.chapter.number}", "OrdChapter")
-                self._para(section.chapter.title.upper(), "OrdChapter")
-                for code_section in section.chapter.sections:
-                    self._section(code_section)
-        self._signature(document)
+        for line in lines if lines is not None else layout(document):
+            self._emit(line)
+        if self._notes:
+            self._write_footnotes(word)
+        if self.track_revisions:
+            settings = word.settings.element
+            track = OxmlElement("w:trackRevisions")
+            # schema order: ... zoom, removePersonalInformation, ..., trackRevisions, ...
+            anchor = next((settings.find(qn(f"w:{tag}")) for tag in (
+                "doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride",
+                "styleLockTheme", "styleLockQFSet", "defaultTabStop")
+                if settings.find(qn(f"w:{tag}")) is not None), None)
+            if anchor is not None:
+                anchor.addprevious(track)
+            else:
+                settings.append(track)
         self._properties(word, document)
         out = io.BytesIO()
         word.save(out)
@@ -77,14 +104,39 @@ class DocxWriter:
         section.page_width, section.page_height = Inches(width), Inches(height)
         section.top_margin, section.bottom_margin = Inches(page.top), Inches(page.bottom)
         section.left_margin, section.right_margin = Inches(page.left), Inches(page.right)
-        section.header_distance = section.footer_distance = Inches(0.5)
+        section.header_distance = section.footer_distance = Inches(
+            0.25 if page.line_numbers else 0.4)
         normal = word.styles["Normal"]
         normal.font.name = page.font
         normal.font.size = Pt(page.font_size)
         fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
         for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
             fonts.set(qn(attr), page.font)
-        normal.paragraph_format.line_spacing = page.line_spacing
+        if page.line_numbers:
+            self._pleading(word)
+        else:
+            normal.paragraph_format.line_spacing = page.line_spacing
+
+    def _pleading(self, word: WordDocument) -> None:
+        """Pleading paper: exact double spacing, no paragraph gaps, lines numbered per page."""
+        page = self.profile.page
+        pitch = Pt(page.font_size * 2)
+        for style in word.styles:
+            fmt = getattr(style, "paragraph_format", None)
+            skip = ("footnote text", "annotation text", "Header", "Footer")
+            if fmt is None or style.name in skip:
+                continue
+            fmt.space_before = Pt(0)
+            fmt.space_after = Pt(0)
+            fmt.line_spacing = pitch
+        sect_pr = word.sections[0]._sectPr
+        numbering = OxmlElement("w:lnNumType")
+        numbering.set(qn("w:countBy"), "1")
+        numbering.set(qn("w:restart"), "newPage")
+        numbering.set(qn("w:distance"), "360")
+        # schema order: lnNumType follows pgSz/pgMar/paperSrc/pgBorders
+        anchor = sect_pr.find(qn("w:pgMar"))
+        anchor.addnext(numbering)
 
     def _define_list(self, word: WordDocument) -> int:
         """One multi-level list, its levels linked to the Ord Level styles."""
@@ -124,13 +176,15 @@ class DocxWriter:
             num_pr.get_or_add_numId().val = base.numId
         return abstract_id
 
-    def _restarted_list(self) -> int:
-        """A new list instance, every level starting again at 1 (one per section)."""
-        numbering = self.word.part.numbering_part.element
-        num = numbering.add_num(self._abstract_id)
-        for ilvl in range(len(LEVEL_STYLES)):
-            num.add_lvlOverride(ilvl).add_startOverride(1)
-        return num.numId
+    def _list_for(self, key: str) -> int:
+        """The list instance of a section: every level starts again at 1."""
+        if key not in self._lists:
+            numbering = self.word.part.numbering_part.element
+            num = numbering.add_num(self._abstract_id)
+            for ilvl in range(len(LEVEL_STYLES)):
+                num.add_lvlOverride(ilvl).add_startOverride(1)
+            self._lists[key] = num.numId
+        return self._lists[key]
 
     def _header_footer(self, word: WordDocument, document: Document) -> None:
         section = word.sections[0]
@@ -142,6 +196,11 @@ class DocxWriter:
         footer = section.footer.paragraphs[0]
         footer.text = ""
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if self.profile.page.line_numbers:
+            # Pleading footer: a rule, then the document title (CRC 2.110 style).
+            _border_top(footer)
+            title = footer.add_run(strip_illegal(_short_title(document.title)) + "\n")
+            title.font.size = Pt(8)
         for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
             if piece.isupper():
                 _field(footer, piece, "1")
@@ -152,41 +211,150 @@ class DocxWriter:
 
     # ------------------------------------------------------------ content
 
-    def _para(self, text: str | list[Run], style: str, *, bookmark: str | None = None
-              ) -> Paragraph:
+    def _emit(self, line: Line) -> None:
+        if line.kind == "signature":
+            self._signature(line)
+            return
         paragraph = self.word.add_paragraph()
-        paragraph._p.style = style
-        runs = [Run(text)] if isinstance(text, str) else text
-        for run in runs:
+        paragraph._p.style = line.style
+        for run in line.runs:
             self._run(paragraph, run)
-        if bookmark:
-            self._bookmark(paragraph, bookmark)
-        return paragraph
+        if line.level is not None:
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = line.level
+            num_pr.get_or_add_numId().val = self._list_for(line.list_key or "")
+        if line.continuation is not None:
+            fmt = paragraph.paragraph_format
+            fmt.left_indent = Inches(0.5 * (line.continuation + 1))
+            fmt.first_line_indent = Inches(0)
+            _no_numbering(paragraph._p.get_or_add_pPr())
+        if line.kind == "tally":
+            paragraph.paragraph_format.space_before = Pt(12)
+            for tally in ("AYES:", "NOES:", "ABSTAIN:", "ABSENT:"):
+                vote = self.word.add_paragraph()
+                vote._p.style = "OrdVote"
+                vote.add_run(tally)
+        if line.bookmark:
+            self._bookmark(paragraph, line.bookmark)
+        if line.change:
+            _mark_paragraph(paragraph, line.change, self._next_id(), self.revision_date)
+        if line.note is not None and paragraph.runs:
+            self._comment(paragraph, line.note)
 
     def _run(self, paragraph: Paragraph, run: Run) -> None:
         text = strip_illegal(run.text)
+        if run.cite and not self.footnotes:
+            text = _plain(self.document.citations.get(run.cite, text))
+        element = OxmlElement("w:r")
+        rpr = _child(element, "w:rPr")
+        if run.link:
+            _child(rpr, "w:rStyle", val="Hyperlink")
+        if run.bold:
+            _child(rpr, "w:b")
+        if run.italic:
+            _child(rpr, "w:i")
+        if run.strike:
+            _child(rpr, "w:strike")
+        if run.underline:
+            _child(rpr, "w:u", val="single")
+        deleted = run.change == "del"
+        t = _child(element, "w:delText" if deleted else "w:t")
+        t.text = text
+        t.set(qn("xml:space"), "preserve")
+        container = paragraph._p
         if run.link:
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), bookmark_name(run.link))
             link.set(qn("w:history"), "1")
-            r = OxmlElement("w:r")
-            rpr = _child(r, "w:rPr")
-            _child(rpr, "w:rStyle", val="Hyperlink")
-            if run.bold:
-                _child(rpr, "w:b")
-            if run.italic:
-                _child(rpr, "w:i")
-            t = _child(r, "w:t")
-            t.text = text
-            t.set(qn("xml:space"), "preserve")
-            link.append(r)
-            paragraph._p.append(link)
-            return
-        word_run = paragraph.add_run(text)
-        if run.bold:
-            word_run.bold = True
-        if run.italic:
-            word_run.italic = True
+            container.append(link)
+            container = link
+        if run.change:
+            wrapper = OxmlElement(f"w:{run.change}")
+            wrapper.set(qn("w:id"), str(self._next_id()))
+            wrapper.set(qn("w:author"), REVISION_AUTHOR)
+            wrapper.set(qn("w:date"), self.revision_date)
+            container.append(wrapper)
+            container = wrapper
+        container.append(element)
+        if run.cite and self.footnotes and run.cite in self.document.citations:
+            container.append(self._footnote_reference(self.document.citations[run.cite]))
+
+    def _footnote_reference(self, citation: str):  # noqa: ANN202 - lxml element
+        self._notes.append(citation)
+        r = OxmlElement("w:r")
+        rpr = _child(r, "w:rPr")
+        _child(rpr, "w:rStyle", val="FootnoteReference")
+        _child(r, "w:footnoteReference", id=str(len(self._notes)))
+        return r
+
+    def _write_footnotes(self, word: WordDocument) -> None:
+        """The footnotes part: Word's two separators, then one note per citation."""
+        xml = [f"<w:footnotes {nsdecls('w')}>",
+               '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
+               'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>',
+               '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing '
+               'w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/>'
+               "</w:r></w:p></w:footnote>", "</w:footnotes>"]
+        root = parse_xml("".join(xml))
+        for number, citation in enumerate(self._notes, start=1):
+            note = OxmlElement("w:footnote")
+            note.set(qn("w:id"), str(number))
+            p = _child(note, "w:p")
+            ppr = _child(p, "w:pPr")
+            _child(ppr, "w:pStyle", val="FootnoteText")
+            ref = _child(p, "w:r")
+            _child(_child(ref, "w:rPr"), "w:rStyle", val="FootnoteReference")
+            _child(ref, "w:footnoteRef")
+            space = _child(_child(p, "w:r"), "w:t")
+            space.text = " "
+            space.set(qn("xml:space"), "preserve")
+            for run in markdown_runs(citation + "."):
+                r = _child(p, "w:r")
+                rpr = _child(r, "w:rPr")
+                if run.bold:
+                    _child(rpr, "w:b")
+                if run.italic:
+                    _child(rpr, "w:i")
+                t = _child(r, "w:t")
+                t.text = strip_illegal(run.text)
+                t.set(qn("xml:space"), "preserve")
+            root.append(note)
+        part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, root, word.part.package)
+        word.part.relate_to(part, RT.FOOTNOTES)
+        settings = word.settings.element
+        pr = OxmlElement("w:footnotePr")
+        for note_id in ("-1", "0"):
+            _child(pr, "w:footnote", id=note_id)
+        successor = next((settings.find(qn(f"w:{tag}")) for tag in ("endnotePr", "compat", "rsids")
+                          if settings.find(qn(f"w:{tag}")) is not None), None)
+        if successor is not None:
+            successor.addprevious(pr)
+        else:
+            settings.append(pr)
+
+    def _comment(self, paragraph: Paragraph, note: Note) -> None:
+        """The section's commentary as a Word comment anchored to its heading."""
+        date = dt.datetime.fromisoformat(self.revision_date.replace("Z", "+00:00"))
+        comment = self.word.add_comment(paragraph.runs, text="", author="drafter commentary",
+                                        initials="DC")
+        comment._comment_elm.set(qn("w:date"), date.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        first = True
+        blocks = [*note.blocks]
+        extra = []
+        if note.authorities:
+            extra.append(citation_runs("Legal basis: ", note.authorities))
+        if note.sources:
+            extra.append(citation_runs("Modeled on: ", note.sources))
+        for runs in [b.runs if b.kind == "text" else [Run("\u2022 "), *b.runs] for b in blocks] + extra:
+            para = comment.paragraphs[0] if first else comment.add_paragraph()
+            first = False
+            for run in runs:
+                text = run.text
+                if run.cite:
+                    text = _plain(self.document.citations.get(run.cite, text))
+                word_run = para.add_run(strip_illegal(text))
+                word_run.bold = run.bold or None
+                word_run.italic = run.italic or None
 
     def _bookmark(self, paragraph: Paragraph, key: str) -> None:
         mark = self._next_id()
@@ -202,85 +370,25 @@ class DocxWriter:
             paragraph._p.insert(0, start)
         paragraph._p.append(end)
 
-    def _front(self, document: Document) -> None:
-        self._para(document.number_line, "OrdNumber")
-        self._para(document.title, "OrdTitle")
-        self._para(document.draft_notice, "OrdNotice")
-        for warning in document.warnings:
-            self._para(warning, "OrdWarning")
-        for recital in document.recitals:
-            self._para(recital, "OrdRecital")
-        self._para(document.enacting_clause, "OrdEnacting")
-
-    def _section(self, section: Section) -> None:
-        style = "OrdCodeSection" if section.codified else "OrdSection"
-        heading = section.label + (f" {section.heading}." if section.heading else "")
-        body_style = "OrdCodeBody" if section.codified else "OrdBody"
-        blocks = list(section.blocks)
-        # A section without a heading runs its first paragraph on the label's line.
-        if not section.heading and blocks and isinstance(blocks[0], Para):
-            first = blocks.pop(0)
-            self._para([Run(section.label + " ", bold=True), *first.runs], body_style,
-                       bookmark=section.key)
-        else:
-            self._para(heading, style, bookmark=section.key)
-        num_id = self._restarted_list() if any(isinstance(b, Item) for b in blocks) else 0
-        for block in blocks:
-            if isinstance(block, Item):
-                self._item(block, num_id)
-            else:
-                self._para(block.runs, body_style)
-        if section.note is not None:
-            self._note(section.note)
-
-    def _item(self, item: Item, num_id: int) -> None:
-        level = min(item.level, len(LEVEL_STYLES) - 1)
-        paragraph = self._para(item.runs, LEVEL_STYLES[level])
-        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-        num_pr.get_or_add_ilvl().val = level
-        num_pr.get_or_add_numId().val = num_id
-        for para in item.after:
-            continuation = self._para(para.runs, LEVEL_STYLES[level])
-            continuation.paragraph_format.left_indent = Inches(0.5 * (level + 1))
-            continuation.paragraph_format.first_line_indent = Inches(0)
-            ppr = continuation._p.get_or_add_pPr()
-            _no_numbering(ppr)
-        for child in item.children:
-            self._item(child, num_id)
-
-    def _note(self, note: Note) -> None:
-        self._para("Commentary", "OrdCommentHead")
-        for block in note.blocks:
-            style = "OrdCommentBullet" if block.kind == "bullet" else "OrdComment"
-            runs = [Run("\u2022\t"), *block.runs] if block.kind == "bullet" else block.runs
-            self._para(runs, style)
-        if note.authorities:
-            self._para(_citations("Legal basis: ", note.authorities), "OrdComment")
-        if note.sources:
-            self._para(_citations("Modeled on: ", note.sources), "OrdComment")
-
-    def _signature(self, document: Document) -> None:
-        signature = document.signature
-        for vote in signature.votes:
-            self._para(vote, "OrdBody").paragraph_format.space_before = Pt(12)
-            for tally in ("AYES:", "NOES:", "ABSTAIN:", "ABSENT:"):
-                self._para(tally, "OrdVote")
-        self._para("", "OrdSignature").paragraph_format.space_before = Pt(24)
+    def _signature(self, line: Line) -> None:
+        signature = self.document.signature
+        spacer = self.word.add_paragraph()
+        spacer._p.style = "OrdSignature"
+        spacer.paragraph_format.space_before = Pt(24)
         table = self.word.add_table(rows=2, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        line = "_" * 32
-        cells = [
-            ("", f"{line}\n{signature.presiding_officer}"),
-            (f"ATTEST:\n\n{line}\n{signature.clerk}",
-             f"APPROVED AS TO FORM:\n\n{line}\n{signature.counsel}"),
-        ]
-        for row, (left, right) in zip(table.rows, cells, strict=True):
-            for cell, text in zip(row.cells, (left, right), strict=True):
+        rule = "_" * 32
+        cells = [("", f"{rule}\n{signature.presiding_officer}"),
+                 (f"ATTEST:\n\n{rule}\n{signature.clerk}",
+                  f"APPROVED AS TO FORM:\n\n{rule}\n{signature.counsel}")]
+        for row, texts in zip(table.rows, cells, strict=True):
+            for cell, text in zip(row.cells, texts, strict=True):
                 paragraph = cell.paragraphs[0]
                 paragraph._p.style = "OrdSignature"
-                for index, piece in enumerate(text.split("\n")):
+                pieces = text.split("\n")
+                for index, piece in enumerate(pieces):
                     run = paragraph.add_run(piece)
-                    if index < len(text.split("\n")) - 1:
+                    if index < len(pieces) - 1:
                         run.add_break()
                 paragraph.paragraph_format.space_after = Pt(18)
 
@@ -291,8 +399,11 @@ class DocxWriter:
         props.keywords = document.properties.get("keywords", "")[:255]
         props.author = "drafter"
         props.last_modified_by = "drafter"
-        props.comments = strip_illegal(document.draft_notice)
+        props.comments = strip_illegal(document.properties.get("trace", document.draft_notice))[:255]
         props.category = "Draft ordinance"
+        props.content_status = "Draft"
+        props.version = document.properties.get("library_version", "")[:255]
+        props.identifier = document.properties.get("answers_sha256", "")[:255]
         props.revision = 1
         stamp = dt.datetime.fromisoformat(document.properties.get("date", "2000-01-01"))
         props.created = props.modified = stamp
@@ -303,27 +414,14 @@ def bookmark_name(key: str) -> str:
     return ("_Ref_" + re.sub(r"[^A-Za-z0-9]", "_", key))[:40]
 
 
-def _citations(lead: str, items: list[str]) -> list[Run]:
-    runs = [Run(lead, bold=True)]
-    for index, item in enumerate(items):
-        if index:
-            runs.append(Run("; "))
-        runs.extend(_markdown_runs(item))
-    runs.append(Run("."))
-    return runs
+def _short_title(title: str) -> str:
+    return title if len(title) <= 110 else title[:107].rsplit(" ", 1)[0] + " ..."
 
 
-def _markdown_runs(text: str) -> list[Run]:
-    """The tiny Markdown of a formatted citation (*case name*, **flag**) as runs."""
-    runs: list[Run] = []
-    for piece in re.split(r"(\*\*[^*]+\*\*|\*[^*]+\*)", text):
-        if piece.startswith("**"):
-            runs.append(Run(piece[2:-2], bold=True))
-        elif piece.startswith("*"):
-            runs.append(Run(piece[1:-1], italic=True))
-        elif piece:
-            runs.append(Run(piece))
-    return runs
+def _plain(markdown: str) -> str:
+    return markdown.replace("**", "").replace("*", "")
+
+
 
 
 def _child(parent, tag: str, **attrs: str):  # noqa: ANN001, ANN202 - lxml elements
@@ -341,6 +439,24 @@ def _no_numbering(ppr) -> None:  # noqa: ANN001
     num_pr.get_or_add_numId().val = 0
 
 
+def _border_top(paragraph: Paragraph) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    _child(borders, "w:top", val="single", sz="6", space="4", color="000000")
+    jc = ppr.find(qn("w:jc"))
+    (jc.addprevious if jc is not None else ppr.append)(borders)
+
+
+def _mark_paragraph(paragraph: Paragraph, change: str, revision: int, date: str) -> None:
+    """Track the paragraph mark itself, so accepting or rejecting removes it cleanly."""
+    ppr = paragraph._p.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        ppr.append(rpr)  # rPr is the last child of pPr we write
+    _child(rpr, f"w:{change}", id=str(revision), author=REVISION_AUTHOR, date=date)
+
+
 def _field(paragraph: Paragraph, instruction: str, cached: str) -> None:
     """A complex field (PAGE, NUMPAGES) with a cached result."""
     def fld(kind: str) -> None:
@@ -355,4 +471,3 @@ def _field(paragraph: Paragraph, instruction: str, cached: str) -> None:
     fld("separate")
     paragraph.add_run(cached)
     fld("end")
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from drafter.docmodel import Document, Item, Note, Para, Run, Section
 
@@ -13,10 +14,12 @@ def _escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
-def runs_markdown(runs: list[Run], links: dict[str, str] | None = None) -> str:
-    """Runs as Markdown, cross-references as links to the section anchors."""
+def runs_markdown(runs: list[Run], links: dict[str, str] | None = None,
+                  footnote: Callable[[str], str] | None = None) -> str:
+    """Runs as Markdown, cross-references as links to the section anchors, citations as
+    footnote markers (``footnote`` returns the marker for an authority id)."""
     out = []
-    for run in runs:
+    for index, run in enumerate(runs):
         text = _escape(run.text)
         if run.bold and text.strip():
             text = f"**{text}**"
@@ -24,6 +27,9 @@ def runs_markdown(runs: list[Run], links: dict[str, str] | None = None) -> str:
             text = f"*{text}*"
         if run.link and links is not None and run.link in links:
             text = f"[{text}](#{links[run.link]})"
+        last_of_cite = run.cite and (index + 1 == len(runs) or runs[index + 1].cite != run.cite)
+        if last_of_cite and footnote is not None:
+            text += footnote(run.cite)
         out.append(text)
     return "".join(out)
 
@@ -38,6 +44,8 @@ class MarkdownWriter:
 
     def render(self, document: Document) -> str:
         self.links = {s.key: anchor(s.key) for s in document.all_sections()}
+        self.document = document
+        self.notes: list[str] = []
         lines: list[str] = [f"**{_escape(document.number_line)}**", "",
                             f"# {_escape(document.title.upper())}", "",
                             f"> *{_escape(document.draft_notice)}*", ""]
@@ -45,7 +53,8 @@ class MarkdownWriter:
             lines += [f"> **Warning:** {_escape(warning)}", ""]
         for recital in document.recitals:
             lines += [_escape(recital), ""]
-        lines += [f"**{_escape(document.enacting_clause)}**", ""]
+        if document.enacting_clause:
+            lines += [f"**{_escape(document.enacting_clause)}**", ""]
         for section in document.sections:
             lines += self._section(section)
             if section.chapter:
@@ -53,27 +62,34 @@ class MarkdownWriter:
                           f"{_escape(section.chapter.title.upper())}", ""]
                 for code_section in section.chapter.sections:
                     lines += self._section(code_section)
-        lines += self._signature(document)
+        if document.signature is not None:
+            lines += self._signature(document)
+        if self.notes:
+            lines += ["---", ""] + [f"[^{n}]: {text}." for n, text in enumerate(self.notes, 1)]
         return "\n".join(lines).rstrip() + "\n"
+
+    def _footnote(self, authority_id: str) -> str:
+        self.notes.append(self.document.citations.get(authority_id, authority_id))
+        return f"[^{len(self.notes)}]"
 
     def _section(self, section: Section) -> list[str]:
         lines = [f'<a id="{self.links[section.key]}"></a>', ""]
         blocks = list(section.blocks)
         label = _escape(section.label)
         if section.heading:
-            lines += [f"**{label} {_escape(section.heading)}.**", ""]
+            lines += [f"**{label} {_escape(section.heading)}.**".replace("** ", "**"), ""]
         elif blocks and isinstance(blocks[0], Para):
             first = blocks.pop(0)
             lines += [f"**{label}** {runs_markdown(first.runs, self.links)}", ""]
         for block in blocks:
             lines += self._block(block)
-        if section.note is not None:
+        if section.note is not None and self.document.commentary in ("annotated", "comments"):
             lines += self._note(section.note)
         return lines
 
     def _block(self, block: Item | Para, depth: int = 0) -> list[str]:
         if isinstance(block, Para):
-            return [runs_markdown(block.runs, self.links), ""]
+            return [runs_markdown(block.runs, self.links, self._footnote), ""]
         indent = "\u00a0" * 4 * block.level
         lines = [f"{indent}{block.label} {runs_markdown(block.runs, self.links)}", ""]
         for para in block.after:
@@ -86,7 +102,7 @@ class MarkdownWriter:
         lines = ["> **Commentary**", ">"]
         for block in note.blocks:
             prefix = "> - " if block.kind == "bullet" else "> "
-            lines += [prefix + runs_markdown(block.runs), ">"]
+            lines += [prefix + runs_markdown(block.runs, footnote=self._footnote), ">"]
         if note.authorities:
             lines += ["> **Legal basis:** " + "; ".join(note.authorities) + ".", ">"]
         if note.sources:
