@@ -88,7 +88,7 @@ def _lint_clause(library: Library, clause: Clause, problems: Problems) -> None:
                                 dict(meta.lint), frozenset(meta.opens),
                                 codified_words=meta.role != "housekeeping")))
     for index, finding in enumerate(meta.findings):
-        line, _ = clause.header.locate(("findings", index))
+        line = clause.header.line_of(finding, ("findings", index))
         problems.extend(lint(Target(mask_jinja(finding), clause.display, line, dict(meta.lint),
                                     codified_words=False, loopholes=False)))
     cited = list(meta.authorities) + list(meta.sources) + CITE.findall(clause.commentary)
@@ -140,8 +140,7 @@ def _check_clause_templates(library: Library, clause: Clause, problems: Problems
     pieces = [(clause.body, clause.body_line, "clause text"),
               (clause.commentary, clause.commentary_line, "commentary")]
     for index, finding in enumerate(clause.meta.findings):
-        line, _ = clause.header.locate(("findings", index))
-        pieces.append((finding, line, "finding"))
+        pieces.append((finding, clause.header.line_of(finding, ("findings", index)), "finding"))
     used: set[str] = set()
     declared = set(clause.meta.params)
     for source, line, what in pieces:

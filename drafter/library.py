@@ -83,7 +83,6 @@ class Library:
     clauses: dict[str, Clause] = field(default_factory=dict)
     definitions: dict[str, Definition] = field(default_factory=dict)
     authorities: dict[str, Authority] = field(default_factory=dict)
-    authority_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
     presets: dict[str, Preset] = field(default_factory=dict)
     preset_docs: dict[str, tuple[str, YamlDoc]] = field(default_factory=dict)
     states: dict[str, StateRule] = field(default_factory=dict)
@@ -262,12 +261,11 @@ def _load_authorities(library: Library, path: Path, problems: Problems) -> None:
         return
     seen: set[str] = set()
     for index, authority in enumerate(parsed.authorities):
-        line, _ = doc.locate(("authorities", index))
         if authority.id in seen:
+            line, _ = doc.locate(("authorities", index))
             problems.add(display, line, 1, message=f"duplicate authority id '{authority.id}'")
         seen.add(authority.id)
         library.authorities[authority.id] = authority
-        library.authority_lines[authority.id] = (display, line)
 
 
 def _load_templates(library: Library, folder: Path, problems: Problems) -> None:

@@ -163,7 +163,7 @@ class _Renderer:
             # The findings clause states the general purpose in full; others give their first.
             limit = None if every or clause.meta.role == "findings" else 1
             for index, finding in enumerate(clause.meta.findings[:limit]):
-                line, _ = clause.header.locate(("findings", index))
+                line = clause.header.line_of(finding, ("findings", index))
                 text = self.text(finding, ctx, clause.display, line, "finding").strip()
                 text = re.sub(r"\s+", " ", text).rstrip(".;, ")
                 if text and not any(similar(text, other) for other in seen):

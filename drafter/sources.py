@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from drafter import parse_cache
 from drafter.errors import Problem, Problems
 
 MAX_FILE_BYTES = 1_000_000  # a clause or answers file is a few KB; refuse anything absurd
@@ -26,16 +28,38 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 
 @dataclass(frozen=True)
 class YamlDoc:
-    """Parsed YAML with the file it came from and the line offset of its first line."""
+    """Parsed YAML with the file it came from and the line offset of its first line.
+
+    ``data`` may be plain (from the parse cache); positions then come from a round-trip
+    parse of ``text``, made only when a problem must be located.
+    """
 
     path: Path
     data: Any
     line_offset: int = 0
+    text: str | None = None
 
     def locate(self, loc: tuple[int | str, ...]) -> tuple[int, int]:
         """1-based (line, col) of the deepest node of ``loc`` that exists in the file."""
-        line, col = locate(self.data, loc)
+        node = self.data
+        if not isinstance(node, (CommentedMap, CommentedSeq)) and self.text is not None:
+            node = _round_trip(self.text)
+        line, col = locate(node, loc)
         return line + self.line_offset, col
+
+
+    def line_of(self, snippet: str, loc: tuple[int | str, ...]) -> int:
+        """The line where ``snippet`` starts (cheap, no re-parse); else locate ``loc``."""
+        if self.text is not None:
+            index = self.text.find(snippet[:40].split("\n")[0])
+            if index >= 0 and snippet.strip():
+                return self.text.count("\n", 0, index) + 1 + self.line_offset
+        return self.locate(loc)[0]
+
+
+@lru_cache(maxsize=256)
+def _round_trip(text: str) -> Any:
+    return YAML(typ="rt", pure=True).load(text)
 
 
 def read_text(path: Path, problems: Problems, display: str | None = None) -> str | None:
@@ -63,6 +87,9 @@ def read_text(path: Path, problems: Problems, display: str | None = None) -> str
 def parse_yaml(text: str, path: Path, problems: Problems, *, display: str | None = None,
                line_offset: int = 0) -> YamlDoc | None:
     """Parse YAML text; a syntax error becomes a located problem and None."""
+    cached = parse_cache.get(text)
+    if cached is not None:
+        return YamlDoc(path, cached, line_offset, text)
     shown = display or str(path)
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
@@ -82,7 +109,8 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, display: str | None
     except YAMLError as exc:
         problems.add(shown, message=f"YAML error: {exc}")
         return None
-    return YamlDoc(path, data, line_offset)
+    parse_cache.put(text, data)
+    return YamlDoc(path, data, line_offset, text)
 
 
 def load_yaml_file(path: Path, problems: Problems, display: str | None = None) -> YamlDoc | None:

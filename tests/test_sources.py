@@ -73,3 +73,21 @@ def test_problem_format_and_error_sorting() -> None:
     assert str(a) == "b.yaml:3:5: error: bad (fix it)"
     err = DrafterError([a, b, a])
     assert err.problems == [b, a]
+
+
+def test_parse_cache_keeps_locations(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from drafter import parse_cache
+    from drafter.sources import parse_yaml
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(parse_cache, "_memory", {})
+    text = "a: 1\nb:\n  c: [x, y]\nd: 2026-01-02\n"
+    first = parse_yaml(text, tmp_path / "f.yaml", Problems())
+    monkeypatch.setattr(parse_cache, "_memory", {})  # force the disk copy
+    second = parse_yaml(text, tmp_path / "f.yaml", Problems())
+    assert second.data == {"a": 1, "b": {"c": ["x", "y"]}, "d": dt.date(2026, 1, 2)}
+    assert type(second.data) is dict  # served from the JSON cache
+    assert second.locate(("b", "c", 1)) == first.locate(("b", "c", 1)) == (3, 10)
+    assert list((tmp_path / "cache" / "drafter").rglob("*.json"))
