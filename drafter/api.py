@@ -35,24 +35,13 @@ def build(*, answers: Path, output: Path | None = None, formats: list[str] | Non
     """Build the draft an answers file describes, in each requested format."""
     from drafter.output import check_writable, write_atomic
     from drafter.render import build_document
-    from drafter.resolve import load_answers, resolve
 
-    problems = Problems()
-    source = load_answers(answers, problems)
-    problems.raise_errors()
-    assert source is not None
-    lib_path = library
-    if lib_path is None and source.answers.library:
-        lib_path = (answers.parent / source.answers.library).resolve()
-    lib = load_library(lib_path, problems)
-    problems.raise_errors()
-
+    lib, selection = _selection_for(answers, preset=preset, profile=profile, library=library,
+                                    allow_preempted=allow_preempted)
+    source = selection.source
     targets = _targets(answers, output, formats, list(source.answers.output.formats))
     for path in targets.values():
         check_writable(path, force=force)
-
-    selection = resolve(lib, source, preset=preset, profile=profile,
-                        allow_preempted=allow_preempted)
     mode = commentary or source.answers.output.commentary
     document = build_document(lib, selection, commentary=mode, date=date)
     lines = _amendment_lines(source, selection, document)
@@ -239,11 +228,10 @@ def show_clause(clause_id: str, *, library: Path | None = None) -> dict[str, Any
     return clause_record(lib.clauses[clause_id], full=True)
 
 
-def lint(*, answers: Path, preset: str | None = None, profile: str | None = None,
-         library: Path | None = None, allow_preempted: bool | None = None) -> list[Problem]:
-    """Drafting-style lint of the draft an answers file describes (nothing is written)."""
-    from drafter.lint import lint_document
-    from drafter.render import build_document
+def _selection_for(answers: Path, *, preset: str | None = None, profile: str | None = None,
+                   library: Path | None = None, allow_preempted: bool | None = None
+                   ) -> tuple[Any, Any]:
+    """Load an answers file and its library, and resolve the draft's clauses."""
     from drafter.resolve import load_answers, resolve
 
     problems = Problems()
@@ -255,8 +243,53 @@ def lint(*, answers: Path, preset: str | None = None, profile: str | None = None
         lib_path = (answers.parent / source.answers.library).resolve()
     lib = load_library(lib_path, problems)
     problems.raise_errors()
-    selection = resolve(lib, source, preset=preset, profile=profile,
+    return lib, resolve(lib, source, preset=preset, profile=profile,
                         allow_preempted=allow_preempted)
+
+
+def score(*, answers: Path, preset: str | None = None, library: Path | None = None,
+          allow_preempted: bool | None = None) -> dict[str, Any]:
+    """The protection scorecard of the draft an answers file describes."""
+    from drafter.score import scorecard
+
+    lib, selection = _selection_for(answers, preset=preset, library=library,
+                                    allow_preempted=allow_preempted)
+    return scorecard(lib, selection)
+
+
+def factsheet(*, answers: Path, lang: str = "en", output: Path | None = None,
+              formats: list[str] | None = None, library: Path | None = None,
+              force: bool = False) -> BuildResult:
+    """A one-page plain-language fact sheet (English or Spanish) for the draft."""
+    from drafter.factsheet import factsheet_document
+    from drafter.output import check_writable, write_atomic
+    from drafter.render import build_document
+
+    if lang not in ("en", "es"):
+        raise DrafterError([Problem("--lang", message=f"unknown language '{lang}'",
+                                    hint="use en or es")])
+    lib, selection = _selection_for(answers, library=library)
+    stem = answers.with_name(f"{answers.stem}-factsheet-{lang}")
+    targets = _targets(stem, output, formats, ["docx", "md"])
+    for path in targets.values():
+        check_writable(path, force=force)
+    document = factsheet_document(lib, selection, build_document(lib, selection, commentary="none"),
+                                  lang)
+    profile = lib.profiles.get("factsheet", selection.profile)
+    for fmt, path in targets.items():
+        write_atomic(path, render_format(fmt, document, profile, lib.templates_dir,
+                                         footnotes=False), force=force)
+    return BuildResult(list(targets.values()), selection.warnings, [c.id for c in selection.clauses])
+
+
+def lint(*, answers: Path, preset: str | None = None, profile: str | None = None,
+         library: Path | None = None, allow_preempted: bool | None = None) -> list[Problem]:
+    """Drafting-style lint of the draft an answers file describes (nothing is written)."""
+    from drafter.lint import lint_document
+    from drafter.render import build_document
+
+    lib, selection = _selection_for(answers, preset=preset, profile=profile, library=library,
+                                    allow_preempted=allow_preempted)
     document = build_document(lib, selection, commentary="none")
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(set(lint_document(document, selection, lib)),

@@ -126,6 +126,194 @@ def redline(old: Path, new: Path, output: Path, library: Path | None, library_ol
     _console().print(f"wrote {api.display_path(output)}", markup=False)
 
 
+@cli.command("new")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="The answers file to write (default: NAME-STATE.yaml here).")
+@click.option("--no-input", is_flag=True, help="Ask nothing: use --name, --kind, --state and defaults.")
+@click.option("--name", help="Jurisdiction name, without 'City of'.")
+@click.option("--kind", type=click.Choice(["city", "county", "city-and-county", "town", "village",
+                                           "state"]), help="Kind of jurisdiction.")
+@click.option("--state", "state_code", help="Two-letter state code.")
+@click.option("--preset", help="Preset (with --no-input).")
+@click.option("--build/--no-build", "build_now", default=None,
+              help="Build the draft right after writing the answers file.")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@handle_errors
+def new(output: Path | None, no_input: bool, name: str | None, kind: str | None,
+        state_code: str | None, preset: str | None, build_now: bool | None, force: bool) -> None:
+    """Answer a few questions and get an answers file (and a draft)."""
+    from drafter import api, wizard
+    from drafter.errors import DrafterError, Problem
+    from drafter.library import load_library
+    from drafter.output import check_writable, write_atomic
+
+    library = load_library()
+    if no_input:
+        missing = [flag for flag, value in (("--name", name), ("--kind", kind),
+                                            ("--state", state_code)) if not value]
+        if missing:
+            raise click.UsageError("--no-input needs " + ", ".join(missing))
+        state = state_code.upper()
+        if state not in wizard.US_STATES:
+            raise DrafterError([Problem("--state", message=f"'{state_code}' is not a US state code",
+                                        hint="use two letters, e.g. CA")])
+        plan = wizard.defaults(library, name, kind, state)
+        if preset:
+            if preset not in library.presets:
+                raise DrafterError([Problem("--preset", message=f"unknown preset '{preset}'",
+                                            hint="choose one of: " + ", ".join(sorted(library.presets)))])
+            plan.preset = preset
+    else:
+        click.echo("drafter: a draft ordinance in a few questions. Press Enter to accept a default.\n")
+        plan = wizard.interview(library, name)
+    target = output or Path(wizard.default_filename(plan))
+    check_writable(target, force=force)
+    write_atomic(target, wizard.answers_yaml(plan, library), force=force)
+    click.echo(f"wrote {api.display_path(target)}")
+    if build_now is None:
+        build_now = False if no_input else click.confirm("Build the draft now?", default=True)
+    if build_now:
+        result = api.build(answers=target, force=force)
+        for warning in result.warnings:
+            _console(stderr=True).print(str(warning), style="yellow", markup=False)
+        for path in result.outputs:
+            click.echo(f"wrote {api.display_path(path)}")
+        click.echo(f"Next: drafter factsheet {api.display_path(target)} --lang es")
+
+
+@cli.command("batch")
+@click.argument("jurisdictions", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for the drafts and report.json / report.txt (created if missing).")
+@click.option("--preset", help="Preset for every row (a 'preset' column overrides it).")
+@click.option("--answers", "base", type=click.Path(path_type=Path),
+              help="An answers file whose values every row starts from.")
+@click.option("-f", "--format", "formats", multiple=True,
+              type=click.Choice(["docx", "md", "html", "txt", "pdf"]),
+              help="Output format(s); default docx.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Parallel workers (default: the number of cores).")
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@click.option("--force", is_flag=True, help="Overwrite existing drafts.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or table; problems only.")
+@handle_errors
+def batch_command(jurisdictions: Path, out_dir: Path, preset: str | None, base: Path | None,
+                  formats: tuple[str, ...], jobs: int | None, library: Path | None, force: bool,
+                  quiet: bool) -> None:
+    """One draft per row of a CSV file (columns: name, kind, state, and any answers field)."""
+    import os
+
+    from drafter import api
+    from drafter.batch import run_batch, write_reports
+    from drafter.errors import Problems
+    from drafter.resolve import load_answers
+
+    base_data: dict = {}
+    if base is not None:
+        problems = Problems()
+        source = load_answers(base, problems)
+        problems.raise_errors()
+        base_data = source.answers.model_dump(mode="json", exclude_defaults=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    console = _console()
+    err = _console(stderr=True)
+    kwargs = dict(csv_path=jurisdictions, out_dir=out_dir, base=base_data, preset=preset,
+                  formats=list(formats) or ["docx"], jobs=jobs or os.cpu_count() or 1,
+                  force=force, library=library)
+    if quiet:
+        results = run_batch(**kwargs)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        from drafter.batch import read_rows
+
+        total = len(read_rows(jurisdictions, Problems()))
+        with Progress("[progress.description]{task.description}", BarColumn(),
+                      MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                      disable=not err.is_terminal) as bar:
+            task = bar.add_task("building drafts", total=total)
+            results = run_batch(**kwargs, progress=lambda _: bar.advance(task))
+    json_path, text_path = write_reports(results, out_dir)
+    failed = [r for r in results if r.status == "failed"]
+    for result in results:
+        for line in result.errors:
+            err.print(line, style="red", markup=False)
+        for line in result.warnings if not quiet else []:
+            err.print(line, style="yellow", markup=False)
+    if not quiet:
+        from rich.table import Table
+
+        table = Table(title=f"{len(results)} jurisdictions")
+        for column in ("built", "with warnings", "failed"):
+            table.add_column(column, justify="right")
+        table.add_row(str(sum(r.status == "built" for r in results)),
+                      str(sum(r.status == "warned" for r in results)), str(len(failed)))
+        console.print(table)
+        console.print(f"report: {api.display_path(json_path)}, {api.display_path(text_path)}",
+                      markup=False)
+    if failed:
+        sys.exit(EXIT_INVALID)
+
+
+@cli.command("factsheet")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
+              help="Language of the fact sheet.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file (.md, .docx, .html, .txt, .pdf). Default: ANSWERS-factsheet-LANG.docx and .md.")
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@handle_errors
+def factsheet_command(answers: Path, lang: str, output: Path | None, library: Path | None,
+                      force: bool, quiet: bool) -> None:
+    """A one-page plain-language summary of the draft for community meetings."""
+    from drafter import api
+
+    result = api.factsheet(answers=answers, lang=lang, output=output, library=library, force=force)
+    for path in result.outputs if not quiet else []:
+        _console().print(f"wrote {api.display_path(path)}", markup=False)
+
+
+@cli.command("score")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--preset", help="Score the draft with this preset instead.")
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@click.option("--allow-preempted", is_flag=True, default=None,
+              help="Score the draft with the protections state law forbids.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scorecard as JSON.")
+@handle_errors
+def score_command(answers: Path, preset: str | None, library: Path | None,
+                  allow_preempted: bool | None, as_json: bool) -> None:
+    """Protection scorecard: what the draft carries, by area, against the strongest model."""
+    from drafter import api
+
+    card = api.score(answers=answers, preset=preset, library=library,
+                     allow_preempted=allow_preempted)
+    if as_json:
+        click.echo(json.dumps(card, indent=2))
+        return
+    from rich.table import Table
+
+    overall = card["overall"]
+    table = Table(title=f"{card['jurisdiction']} · preset {card['preset']} · "
+                        f"{overall['present']}/{overall['total']} protections ({overall['percent']}%)")
+    for column in ("area", "score", "present", "missing"):
+        table.add_column(column, overflow="fold")
+    for key, area in card["areas"].items():
+        table.add_row(key, f"{len(area['present'])}/{area['total']}",
+                      "\n".join(area["present"]) or "-", "\n".join(area["missing"]) or "-")
+    console = _console()
+    console.print(table)
+    for loophole in card["loopholes"]:
+        where = f" ({loophole['clause']})" if loophole["clause"] else ""
+        console.print(f"opens {loophole['id']}{where}: {loophole['description']}", style="yellow",
+                      markup=False)
+    if card["withheld_by_state_law"]:
+        console.print("withheld by state law: " + ", ".join(card["withheld_by_state_law"]),
+                      style="yellow", markup=False)
+
+
 @cli.group()
 def clauses() -> None:
     """Browse the clause library."""

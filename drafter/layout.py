@@ -35,11 +35,11 @@ class Line:
 
 def layout(document: Document) -> list[Line]:
     """The document as a flat list of paragraphs, in reading order."""
-    lines: list[Line] = [
-        Line("OrdNumber", [Run(document.number_line)], key="~number"),
-        Line("OrdTitle", [Run(document.title)], key="~title"),
-        Line("OrdNotice", [Run(document.draft_notice)], key="~notice"),
-    ]
+    lines: list[Line] = []
+    if document.number_line:
+        lines.append(Line("OrdNumber", [Run(document.number_line)], key="~number"))
+    lines += [Line("OrdTitle", [Run(document.title)], key="~title"),
+              Line("OrdNotice", [Run(document.draft_notice)], key="~notice")]
     if document.legend:
         lines.append(Line("OrdNotice", [Run(document.legend)], key="~legend"))
     lines += [Line("OrdWarning", [Run(w)], key=f"~warning{i}") for i, w in enumerate(document.warnings)]
@@ -73,7 +73,8 @@ def _section_lines(section: Section, document: Document) -> list[Line]:
         head = Line(body_style, [Run(section.label + " ", bold=True), *first.runs],
                     bookmark=section.key, note=comment, key=f"{section.key}#0")
     else:
-        title = section.label + (f" {section.heading}." if section.heading else "")
+        title = " ".join(p for p in (section.label, section.heading) if p)
+        title += "." if section.label and section.heading and not title.endswith((".", "?", ":")) else ""
         head = Line(heading_style, [Run(title)], bookmark=section.key, note=comment,
                     key=f"{section.key}#head")
     lines = [head]
@@ -97,7 +98,11 @@ def _section_lines(section: Section, document: Document) -> list[Line]:
             item_lines(block)
         else:
             counter += 1
-            lines.append(Line(body_style, block.runs, key=f"{section.key}#{counter}"))
+            if block.kind == "bullet":
+                lines.append(Line("OrdBullet", [Run("\u2022\t"), *block.runs],
+                                  key=f"{section.key}#{counter}"))
+            else:
+                lines.append(Line(body_style, block.runs, key=f"{section.key}#{counter}"))
     if section.note is not None and document.commentary == "annotated":
         lines += _note_lines(section.note, section.key)
     return lines

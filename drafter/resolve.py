@@ -27,6 +27,7 @@ class AnswersFile:
     doc: YamlDoc
     display: str
     path: Path
+    digest: str = ""  # sha256 of what the answers came from (file bytes, or a batch row)
 
     def at(self, *loc: int | str) -> tuple[int, int]:
         return self.doc.locate(loc)

@@ -50,6 +50,7 @@ PARAGRAPH_STYLES = {
                          dict(size=10, indent=0.75, right=0.5, after=3, shade=True,
                               hanging=0.25, color="1F3864")),
     "OrdSignature": ("Ord Signature", "Normal", dict(after=0, keep=True)),
+    "OrdBullet": ("Ord Bullet", "Normal", dict(indent=0.5, hanging=0.25, after=4)),
     "OrdVote": ("Ord Vote", "Normal", dict(after=0, indent=0.5, keep=True)),
 }
 

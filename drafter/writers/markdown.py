@@ -46,9 +46,9 @@ class MarkdownWriter:
         self.links = {s.key: anchor(s.key) for s in document.all_sections()}
         self.document = document
         self.notes: list[str] = []
-        lines: list[str] = [f"**{_escape(document.number_line)}**", "",
-                            f"# {_escape(document.title.upper())}", "",
-                            f"> *{_escape(document.draft_notice)}*", ""]
+        lines: list[str] = [f"**{_escape(document.number_line)}**", ""] if document.number_line else []
+        lines += [f"# {_escape(document.title.upper())}", "",
+                  f"> *{_escape(document.draft_notice)}*", ""]
         for warning in document.warnings:
             lines += [f"> **Warning:** {_escape(warning)}", ""]
         for recital in document.recitals:
@@ -76,7 +76,9 @@ class MarkdownWriter:
         lines = [f'<a id="{self.links[section.key]}"></a>', ""]
         blocks = list(section.blocks)
         label = _escape(section.label)
-        if section.heading:
+        if section.heading and not section.label:
+            lines += [f"## {_escape(section.heading)}", ""]
+        elif section.heading:
             lines += [f"**{label} {_escape(section.heading)}.**".replace("** ", "**"), ""]
         elif blocks and isinstance(blocks[0], Para):
             first = blocks.pop(0)
@@ -89,7 +91,8 @@ class MarkdownWriter:
 
     def _block(self, block: Item | Para, depth: int = 0) -> list[str]:
         if isinstance(block, Para):
-            return [runs_markdown(block.runs, self.links, self._footnote), ""]
+            bullet = "- " if block.kind == "bullet" else ""
+            return [bullet + runs_markdown(block.runs, self.links, self._footnote), ""]
         indent = "\u00a0" * 4 * block.level
         lines = [f"{indent}{block.label} {runs_markdown(block.runs, self.links)}", ""]
         for para in block.after:

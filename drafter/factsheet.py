@@ -1,0 +1,194 @@
+"""A one-page, plain-language fact sheet for community meetings, in English or Spanish,
+built from the clauses' summaries."""
+
+from __future__ import annotations
+
+from drafter.docmodel import Document, Para, Run, Section
+from drafter.library import Library
+from drafter.models import US_STATES
+from drafter.resolve import Selection
+
+# Which protections to explain first, per part of the sheet (the sheet must fit one page).
+PRIORITY = {
+    "police": ["detainer.no-hold", "detainer.no-transfer", "detainer.no-287g",
+               "access.detainee-interviews", "detainer.no-civil-arrest",
+               "access.facilities-judicial-warrant", "detainer.no-joint-operations"],
+    "residents": ["info.no-status-inquiry", "info.services-not-conditioned",
+                  "info.no-personal-data", "info.no-release-info", "policing.cite-release",
+                  "policing.street-vending", "policing.fair-impartial", "policing.schools",
+                  "access.sensitive-locations", "access.courthouses", "policing.right-to-decline"],
+    "enforcement": ["structure.private-right-of-action", "structure.independent-complaints",
+                    "structure.reporting", "structure.forum"],
+}
+WORD_BUDGET = 330  # words of clause summaries that fit one page beside the fixed text
+
+KIND_ES = {"city": ("la Ciudad de", "f"), "county": ("el Condado de", "m"),
+           "city-and-county": ("la Ciudad y Condado de", "f"), "town": ("el Pueblo de", "m"),
+           "village": ("la Villa de", "f"), "state": ("el Estado de", "m")}
+
+TEXT = {
+    "en": {
+        "title": "What the proposed {instrument} for the {full} would do",
+        "intro": ("The {body} is considering an {instrument_lower} that keeps local police, the "
+                  "jail and public offices out of federal immigration enforcement and makes "
+                  "everyday encounters with police less dangerous. Here is what it does, in "
+                  "plain words."),
+        "intro_policing": ("The {body} is considering an {instrument_lower} that makes everyday "
+                           "encounters with police less dangerous and keeps minor offenses from "
+                           "turning into arrests. Here is what it does, in plain words."),
+        "police": "What the police and the jail will and will not do",
+        "residents": "What changes for residents",
+        "enforcement": "How the rules are enforced",
+        "limits": "What it cannot stop",
+        "limits_items": [
+            "Federal immigration agents can still make arrests on their own, in public places. "
+            "This {instrument_lower} controls what local officials do, not what federal agents do.",
+            "Fingerprints taken when someone is booked into jail still go to the FBI, which "
+            "shares them with immigration authorities.",
+            "It does not change anyone's immigration status or federal immigration law.",
+        ],
+        "state": ("State law in {state} limits what a local government may do. This draft "
+                  "includes only measures that remain open there."),
+        "involved": "How to get involved",
+        "involved_items": [
+            "Come to the {body} meeting where the {instrument_lower} is discussed, and speak "
+            "during public comment.",
+            "Call or write to the members of the {body}: tell them why these protections "
+            "matter to your family and neighbors.",
+            "Share your story with the organizers: real experiences persuade more than "
+            "statistics.",
+            "Know your rights: you may stay silent and decline to speak with immigration agents.",
+        ],
+        "footer": ("Draft of {date}. This sheet summarizes a draft prepared for review by a "
+                   "licensed attorney; it is not legal advice."),
+    },
+    "es": {
+        "title": "Qué haría la {instrument_es} propuesta para {full_es}",
+        "intro": ("El {body} está considerando una {instrument_es} que mantiene a la policía "
+                  "local, la cárcel y las oficinas públicas fuera de la aplicación de las leyes "
+                  "federales de inmigración, y que hace menos peligrosos los encuentros "
+                  "cotidianos con la policía. Esto es lo que hace, en palabras sencillas."),
+        "intro_policing": ("El {body} está considerando una {instrument_es} que hace menos "
+                           "peligrosos los encuentros cotidianos con la policía y evita que las "
+                           "faltas menores terminen en arrestos. Esto es lo que hace, en palabras "
+                           "sencillas."),
+        "police": "Lo que la policía y la cárcel harán y no harán",
+        "residents": "Qué cambia para los vecinos",
+        "enforcement": "Cómo se hacen cumplir estas reglas",
+        "limits": "Lo que no puede impedir",
+        "limits_items": [
+            "Los agentes federales de inmigración todavía pueden hacer arrestos por su cuenta en "
+            "lugares públicos. La {instrument_es} controla lo que hacen los funcionarios locales, "
+            "no lo que hacen los agentes federales.",
+            "Las huellas digitales que se toman al fichar a una persona en la cárcel siguen "
+            "llegando al FBI, que las comparte con las autoridades de inmigración.",
+            "No cambia el estatus migratorio de nadie ni la ley federal de inmigración.",
+        ],
+        "state": ("La ley del estado de {state} limita lo que puede hacer un gobierno local. "
+                  "Este borrador incluye solo las medidas que todavía se permiten allí."),
+        "involved": "Cómo participar",
+        "involved_items": [
+            "Venga a la reunión del {body} donde se hable de la {instrument_es} y tome la "
+            "palabra durante los comentarios del público.",
+            "Llame o escriba a los miembros del {body}: cuénteles por qué estas protecciones "
+            "son importantes para su familia y sus vecinos.",
+            "Comparta su historia con los organizadores: las experiencias reales convencen más "
+            "que las cifras.",
+            "Conozca sus derechos: usted puede guardar silencio y negarse a hablar con agentes "
+            "de inmigración.",
+        ],
+        "footer": ("Borrador del {date}. Esta hoja resume un borrador preparado para que lo "
+                   "revise un abogado con licencia; no es asesoría legal."),
+    },
+}
+BODY_ES = {"City Council": "Concejo Municipal", "Board of Supervisors": "Junta de Supervisores",
+           "Board of Commissioners": "Junta de Comisionados", "Town Council": "Concejo del Pueblo",
+           "Board of Trustees": "Junta de Síndicos", "Selectboard": "Junta de Selectos",
+           "Legislature": "Poder Legislativo"}
+
+
+def factsheet_document(library: Library, selection: Selection, ordinance: Document,
+                       lang: str) -> Document:
+    """The fact sheet as a document (written with the same writers as a draft)."""
+    words = TEXT[lang]
+    j = selection.source.answers.jurisdiction
+    form = selection.form
+    body = j.governing_body or form.governing_body
+    article, _ = KIND_ES[j.kind]
+    values = {
+        "instrument": form.instrument.lower() if lang == "es" else form.instrument.lower(),
+        "instrument_lower": form.instrument.lower(),
+        "instrument_es": "ley" if form.instrument == "Act" else "ordenanza",
+        "full": form.full_name.format(name=j.name),
+        "full_es": f"{article} {j.name}",
+        "body": BODY_ES.get(body, body) if lang == "es" else body,
+        "state": US_STATES[j.state],
+        "date": _spanish_date(ordinance.properties.get("date", "")) if lang == "es"
+        else ordinance.date,
+    }
+
+    def fill(text: str) -> str:
+        return text.format(**values)
+
+    sections: list[Section] = []
+    for part in ("police", "residents", "enforcement"):
+        bullets = [Para([Run(s)], "bullet") for s in _summaries(selection, part, lang)]
+        if bullets:
+            sections.append(Section(f"fs-{part}", "", "", words[part], bullets))
+    limits = [Para([Run(fill(t))], "bullet") for t in words["limits_items"]]
+    if selection.state_rule is not None:
+        limits.insert(0, Para([Run(fill(words["state"]))], "bullet"))
+    sections.append(Section("fs-limits", "", "", words["limits"], limits))
+    sections.append(Section("fs-involved", "", "", words["involved"],
+                            [Para([Run(fill(t))], "bullet") for t in words["involved_items"]]))
+    title = fill(words["title"])
+    title = title[0].upper() + title[1:]
+    return Document(
+        number_line="", title=title, draft_notice=fill(words["footer"]), warnings=[],
+        recitals=[fill(words["intro"] if any(c.meta.area in ("detainers", "information", "access")
+                                             for c in selection.clauses)
+                       else words["intro_policing"])], enacting_clause="", sections=sections, signature=None,
+        jurisdiction=values["full"], date=ordinance.date, header=title,
+        properties={**ordinance.properties, "title": title,
+                    "subject": "Fact sheet" if lang == "en" else "Hoja informativa"},
+        commentary="none")
+
+
+MONTHS_ES = ("enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+             "diciembre").split()
+
+
+def _spanish_date(iso: str) -> str:
+    """'2026-11-22' -> '22 de noviembre de 2026'."""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} de {MONTHS_ES[month - 1]} de {year}"
+
+
+def _candidates(selection: Selection, part: str) -> list:  # noqa: ANN401
+    found, seen = [], set()
+    for provision in PRIORITY[part]:
+        for clause in selection.clauses:
+            if provision in clause.meta.provisions and clause.id not in seen:
+                seen.add(clause.id)
+                found.append(clause)
+                break
+    return found
+
+
+def _summaries(selection: Selection, part: str, lang: str) -> list[str]:
+    """The part's summaries, most important first, taken in turns with the other parts
+    until the page's word budget is spent (Spanish runs longer, so it gets fewer)."""
+    queues = {p: _candidates(selection, p) for p in PRIORITY}
+    chosen: dict[str, list[str]] = {p: [] for p in PRIORITY}
+    words = 0
+    while any(queues.values()):
+        for name, queue in queues.items():
+            if not queue:
+                continue
+            summary = getattr(queue.pop(0).meta.summary, lang)
+            if words + len(summary.split()) > WORD_BUDGET:
+                queue.clear()
+                continue
+            chosen[name].append(summary)
+            words += len(summary.split())
+    return chosen[part]
