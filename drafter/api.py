@@ -282,6 +282,34 @@ def factsheet(*, answers: Path, lang: str = "en", output: Path | None = None,
     return BuildResult(list(targets.values()), selection.warnings, [c.id for c in selection.clauses])
 
 
+def analyze(*, policy: Path, output: Path | None = None, library: Path | None = None,
+            force: bool = False) -> tuple[Any, list[Path]]:
+    """Protections, loopholes and gaps in an existing policy; with ``output``, a memo too."""
+    from drafter.analysis_report import clause_for
+    from drafter.analyze import analyze_file
+
+    lib = load_library(library)
+    analysis = analyze_file(policy, lib)
+    for item in analysis.missing:
+        item["clause"] = clause_for(str(item["id"]), lib)
+    written: list[Path] = []
+    if output is not None:
+        from drafter.analysis_report import analysis_document
+        from drafter.output import check_writable, write_atomic
+
+        fmt = output.suffix.lower().lstrip(".")
+        if fmt not in FORMAT_SUFFIX:
+            raise DrafterError([Problem(display_path(output), message=f"unknown report format '.{fmt}'",
+                                        hint="use .md, .docx, .html, .txt or .pdf")])
+        check_writable(output, force=force)
+        document = analysis_document(analysis, lib, policy.name)
+        profile = lib.profiles.get("factsheet") or next(iter(lib.profiles.values()))
+        write_atomic(output, render_format(fmt, document, profile, lib.templates_dir,
+                                           footnotes=False), force=force)
+        written.append(output)
+    return analysis, written
+
+
 def lint(*, answers: Path, preset: str | None = None, profile: str | None = None,
          library: Path | None = None, allow_preempted: bool | None = None) -> list[Problem]:
     """Drafting-style lint of the draft an answers file describes (nothing is written)."""

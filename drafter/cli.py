@@ -137,10 +137,14 @@ def redline(old: Path, new: Path, output: Path, library: Path | None, library_ol
 @click.option("--preset", help="Preset (with --no-input).")
 @click.option("--build/--no-build", "build_now", default=None,
               help="Build the draft right after writing the answers file.")
+@click.option("--from-policy", "from_policy", type=click.Path(path_type=Path),
+              help="Start from an existing policy (.txt, .md, .docx): keep what it does well, "
+                   "close its loopholes.")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @handle_errors
 def new(output: Path | None, no_input: bool, name: str | None, kind: str | None,
-        state_code: str | None, preset: str | None, build_now: bool | None, force: bool) -> None:
+        state_code: str | None, preset: str | None, build_now: bool | None,
+        from_policy: Path | None, force: bool) -> None:
     """Answer a few questions and get an answers file (and a draft)."""
     from drafter import api, wizard
     from drafter.errors import DrafterError, Problem
@@ -166,9 +170,20 @@ def new(output: Path | None, no_input: bool, name: str | None, kind: str | None,
     else:
         click.echo("drafter: a draft ordinance in a few questions. Press Enter to accept a default.\n")
         plan = wizard.interview(library, name)
+    analysis = None
+    if from_policy is not None:
+        from drafter.analysis_report import clause_for
+        from drafter.analyze import analyze_file
+
+        analysis = analyze_file(from_policy, library)
+        for item in analysis.missing:
+            item["clause"] = clause_for(str(item["id"]), library)
+        click.echo(f"{from_policy.name}: {len(analysis.provisions)} protections kept, "
+                   f"{len(analysis.loopholes)} loopholes closed, {len(analysis.missing)} added")
     target = output or Path(wizard.default_filename(plan))
     check_writable(target, force=force)
-    write_atomic(target, wizard.answers_yaml(plan, library), force=force)
+    write_atomic(target, wizard.answers_yaml(plan, library, analysis,
+                                             from_policy.name if from_policy else ""), force=force)
     click.echo(f"wrote {api.display_path(target)}")
     if build_now is None:
         build_now = False if no_input else click.confirm("Build the draft now?", default=True)
@@ -253,6 +268,59 @@ def batch_command(jurisdictions: Path, out_dir: Path, preset: str | None, base: 
                       markup=False)
     if failed:
         sys.exit(EXIT_INVALID)
+
+
+@cli.command("analyze")
+@click.argument("policy", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Also write a memo: report.md, report.docx (or .html, .txt, .pdf).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@click.option("--force", is_flag=True, help="Overwrite the memo.")
+@handle_errors
+def analyze_command(policy: Path, output: Path | None, as_json: bool, library: Path | None,
+                    force: bool) -> None:
+    """Read an existing policy (.txt, .md, .docx): its protections, loopholes and gaps."""
+    from drafter import api
+
+    analysis, written = api.analyze(policy=policy, output=output, library=library, force=force)
+    if as_json:
+        click.echo(json.dumps(analysis.as_dict(), indent=2, ensure_ascii=False))
+        return
+    from drafter.library import load_library
+
+    taxonomy = load_library(library).taxonomy
+    describe = {**taxonomy.provisions, **taxonomy.loopholes}
+    console = _console()
+    console.print(f"{policy.name}: {len(analysis.provisions)} protections, "
+                  f"{len(analysis.loopholes)} loopholes", style="bold", markup=False)
+    if analysis.mandates_cooperation:
+        console.print("\nThis text REQUIRES cooperation with immigration enforcement "
+                      "(an anti-sanctuary law or agreement):", style="bold red", markup=False)
+        for finding in analysis.mandate_evidence:
+            console.print(f"  “{finding.evidence}” ({finding.location})", markup=False)
+    console.print("\nProtections it contains", style="bold green")
+    for finding in analysis.provisions:
+        console.print(f"  + {describe.get(finding.id, finding.id)}  [{finding.id}]", markup=False)
+        console.print(f"      “{finding.evidence}” — {finding.location}", style="dim", markup=False)
+    if not analysis.provisions:
+        console.print("  (none found)")
+    console.print("\nLoopholes that weaken it", style="bold yellow")
+    for finding in analysis.loopholes:
+        console.print(f"  ! {describe.get(finding.id, finding.id)}  [{finding.id}]", markup=False)
+        console.print(f"      why: {finding.why}", style="dim", markup=False)
+        console.print(f"      “{finding.evidence}” — {finding.location}", style="dim", markup=False)
+    if not analysis.loopholes:
+        console.print("  (none found)")
+    console.print("\nWhat to ask for (missing protections, and the clause that adds each)",
+                  style="bold")
+    for item in analysis.missing:
+        clause = f" -> drafter clause {item['clause']}" if item["clause"] else ""
+        console.print(f"  - {describe.get(item['id'], item['id'])}{clause}", markup=False)
+    for path in written:
+        console.print(f"\nwrote {api.display_path(path)}", markup=False)
+    console.print("\nThe analysis reads the text with rules, not judgment: check each finding "
+                  "against the policy.", style="dim", markup=False)
 
 
 @cli.command("factsheet")

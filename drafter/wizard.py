@@ -125,13 +125,15 @@ def _q(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def answers_yaml(plan: Plan, library: Library) -> str:
+def answers_yaml(plan: Plan, library: Library, analysis: Any | None = None,
+                 policy_name: str = "") -> str:
     """The answers file, with a comment on every line a person may want to change."""
     presets = " | ".join(sorted(library.presets))
     lines = [
         "# drafter answers file: who the draft is for and what it contains.",
         "# Edit any value, then run:  drafter build THIS-FILE",
         "# Every field is explained in docs/answers-file.md.",
+        *_policy_comments(analysis, policy_name),
         "jurisdiction:",
         f"  name: {_q(plan.name)}  # without 'City of' / 'County of'",
         f"  kind: {plan.kind}  # {' | '.join(KINDS)}",
@@ -159,6 +161,26 @@ def answers_yaml(plan: Plan, library: Library) -> str:
               "  formats: [docx, md]  # docx, md, html, txt, pdf",
               "  profile: standard  # standard | pleading | codepub | plain"]
     return "\n".join(lines) + "\n"
+
+
+def _policy_comments(analysis: Any | None, policy_name: str) -> list[str]:
+    """What the existing policy does, for the person editing the new answers file."""
+    if analysis is None:
+        return []
+    lines = ["#", f"# Started from the existing policy {policy_name} (drafter analyze):"]
+    kept = [f.id for f in analysis.provisions]
+    if kept:
+        lines.append("#   it already has: " + ", ".join(kept))
+    if analysis.loopholes:
+        lines.append("#   this draft closes its loopholes: "
+                     + ", ".join(f.id for f in analysis.loopholes))
+    added = [str(m["id"]) for m in analysis.missing]
+    if added:
+        lines.append("#   and adds what it lacks: " + ", ".join(added))
+    if analysis.mandates_cooperation:
+        lines.append("#   NOTE: that text REQUIRES cooperation with immigration enforcement;")
+        lines.append("#   check the state's law before going further.")
+    return [*lines, "#"]
 
 
 def default_filename(plan: Plan) -> str:
