@@ -30,6 +30,15 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich imported lazily
                    no_color="NO_COLOR" in os.environ)
 
 
+def print_problems(console, problems, *, show_info: bool = True) -> None:  # noqa: ANN001
+    """One colored line per problem (errors red, warnings yellow, style notes dim)."""
+    for problem in problems:
+        if problem.severity == "info" and not show_info:
+            continue
+        style = {"error": "red", "warning": "yellow"}.get(problem.severity, "dim")
+        console.print(str(problem), style=style, markup=False)
+
+
 def handle_errors(func: F) -> F:
     """Show a DrafterError's problems on stderr and exit 1: no traceback for bad input."""
 
@@ -41,9 +50,7 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except DrafterError as exc:
             console = _console(stderr=True)
-            for problem in exc.problems:
-                style = "red" if problem.severity == "error" else "yellow"
-                console.print(str(problem), style=style, markup=False)
+            print_problems(console, exc.problems)
             count = len(exc.problems)
             console.print(f"{count} problem{'s' if count != 1 else ''}; nothing was written.",
                           style="bold red", markup=False)
@@ -92,9 +99,7 @@ def build(answers: Path, output: Path | None, formats: tuple[str, ...], commenta
     result = api.build(answers=answers, output=output, formats=list(formats) or None,
                        commentary=commentary, preset=preset, profile=profile, library=library,
                        allow_preempted=allow_preempted, force=force)
-    err = _console(stderr=True)
-    for warning in result.warnings:
-        err.print(str(warning), style="yellow", markup=False)
+    print_problems(_console(stderr=True), result.warnings)
     if not quiet:
         out = _console()
         for path in result.outputs:
@@ -462,11 +467,7 @@ def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) ->
                                "problems": [p.as_dict() for p in result.problems]}, indent=2))
     else:
         console = _console(stderr=True)
-        for problem in result.problems:
-            if problem.severity == "info" and not show_info:
-                continue
-            style = {"error": "red", "warning": "yellow"}.get(problem.severity, "dim")
-            console.print(str(problem), style=style, markup=False)
+        print_problems(console, result.problems, show_info=show_info)
         counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
         infos = len(result.problems) - len(result.errors) - len(result.warnings)
         summary = (f"{len(result.errors)} errors, {len(result.warnings)} warnings "
@@ -502,11 +503,7 @@ def lint_command(answers: Path, preset: str | None, profile: str | None, library
                                "findings": [p.as_dict() for p in found]}, indent=2))
     else:
         console = _console()
-        for problem in found:
-            if problem.severity == "info" and not show_info:
-                continue
-            style = {"error": "red", "warning": "yellow"}.get(problem.severity, "dim")
-            console.print(str(problem), style=style, markup=False)
+        print_problems(console, found, show_info=show_info)
         console.print(f"{len(errors)} errors, {len(warnings)} warnings, "
                       f"{len(found) - len(errors) - len(warnings)} style notes",
                       style="bold red" if failed else "bold green", markup=False)

@@ -30,10 +30,10 @@ COMMENTARY = re.compile(r"^##[ \t]+Commentary[ \t]*$", re.M)
 
 
 @dataclass(frozen=True)
-class Clause:
-    """A clause file: front matter, body text and commentary, with where each starts."""
+class TextEntry:
+    """A Markdown library file: front matter, text and commentary, with where each starts."""
 
-    meta: ClauseMeta
+    meta: ClauseMeta | DefinitionMeta
     body: str
     commentary: str
     path: Path
@@ -48,21 +48,17 @@ class Clause:
 
 
 @dataclass(frozen=True)
-class Definition:
+class Clause(TextEntry):
+    """A clause file."""
+
+    meta: ClauseMeta
+
+
+@dataclass(frozen=True)
+class Definition(TextEntry):
     """A defined term."""
 
     meta: DefinitionMeta
-    body: str
-    commentary: str
-    path: Path
-    display: str
-    header: YamlDoc
-    body_line: int
-    commentary_line: int
-
-    @property
-    def id(self) -> str:
-        return self.meta.id
 
 
 @dataclass(frozen=True)

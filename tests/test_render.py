@@ -30,15 +30,7 @@ def document_for(tmp_path: Path, library: Library, text: str, **kwargs: object):
 
 
 def all_text(document) -> str:
-    chunks = []
-    for section in document.all_sections():
-        for block in section.blocks:
-            stack = [block]
-            while stack:
-                node = stack.pop()
-                chunks.append(node.text)
-                stack.extend(getattr(node, "children", []))
-    return "\n".join(chunks)
+    return "\n".join(all_text_of(section) for section in document.all_sections())
 
 
 def test_chapter_layout_numbers_code_sections(tmp_path: Path, library: Library) -> None:
@@ -80,7 +72,7 @@ def test_definitions_are_exactly_the_terms_used(tmp_path: Path, library: Library
             assert not term_pattern(definition).search(body), term
 
 
-def all_text_of(section) -> str:
+def all_text_of(section) -> str:  # noqa: ANN001
     out = []
     for block in section.blocks:
         stack = [block]
