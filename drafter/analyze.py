@@ -300,6 +300,10 @@ class Unit:
     text: str
     location: str
     line: int
+    definition: bool = False  # inside a definition of a term
+    heading: bool = False  # a section heading
+    item: bool = False  # a list item
+    title: str = ""  # the heading of the section it sits in
 
 
 def read_policy(path: Path) -> str:
@@ -327,46 +331,147 @@ def read_policy(path: Path) -> str:
     return re.sub(r"[*_`#>]+", " ", text) if suffix in (".md", ".markdown") else text
 
 
-SECTION = re.compile(r"^\s*(?:(?:SECTION|Section|SEC\.|Sec\.|§+)\s*([\w.\-]+)|(ARTICLE|Article) ([\w.]+)"
-                     r"|(\d+(?:\.\d+)+|\d+)\.\s)")
-ITEM = re.compile(r"^\s*(\(([a-zA-Z]{1,4}|\d{1,3})\)|[a-z]\.|\d{1,2}\))\s+")
+HEADING = re.compile(
+    r"^\s*(?:(?:NEW SECTION\.\s*)?(?:SECTION|Section|SEC\.|Sec\.|§+|ARTICLE|Article|Art\.)\s*([\w.\-]+?)\.?(?=\s|$)"
+    r"|(\d{1,5}[A-Za-z]?(?:[.\-]\d+[A-Za-z]?)+)\.?(?=\s)"  # 2.19.005, 9-140, 7283.1.
+    r"|(\d{3,6})\.(?=\s)"  # 51040.
+    r"|([IVX]{1,5})\.(?=\s))")  # I. POLICY
+ITEM = re.compile(r"^\s*(?:\(([a-zA-Z]{1,4}|\d{1,3})\)|([a-zA-Z]|\d{1,2})[.)])\s+")
+ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x{1,3})$", re.I)
+TERMINAL = re.compile(r"[.;:!?\u2014]\s*$|[.;:]\)?\s*$")
+DEFINITION = re.compile(r'^\W{0,3}(?:the term\s+)?["\u201c]([^"\u201d]{1,80})["\u201d](?:\s+or\s+["\u201c][^"\u201d]+["\u201d])?'
+                        r'\s+(?:means|includes|shall mean|has the meaning|refers to)\b', re.I)
+
+
+@dataclass
+class _Para:
+    text: str
+    line: int
+    indent: int
+    heading: str | None = None  # the section number if this paragraph opens a section
+    label: str | None = None  # an item label such as "(a)" or "1."
+
+
+def _paragraphs(text: str) -> list[_Para]:
+    """Physical lines joined into paragraphs: hard-wrapped lines are glued back together."""
+    out: list[_Para] = []
+    open_para = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if not line.strip():
+            open_para = False
+            continue
+        indent = len(line) - len(line.lstrip())
+        stripped = line.strip()
+        heading = HEADING.match(stripped)
+        item = ITEM.match(stripped)
+        if heading and item and item.start() == heading.start() and not heading.group(1) \
+                and not heading.group(2) and not heading.group(3):
+            heading = None  # "I." with a letter list is ambiguous; an item reads better
+        starts_new = bool(heading or item)
+        if open_para and out and not starts_new:
+            last = out[-1]
+            glue = (not TERMINAL.search(last.text) or stripped[:1].islower()
+                    or (indent > 0 and indent >= last.indent and (last.label or last.indent > 0)))
+            if glue:
+                last.text = f"{last.text} {stripped}"
+                continue
+        para = _Para(stripped, number, indent)
+        if heading:
+            para.heading = next(g for g in heading.groups() if g)
+            rest = stripped[heading.end():].strip()
+            inline = ITEM.search(rest)  # "Section 2. Title. (a) No agency shall ..."
+            inline_at = re.search(r"(?:^|[.:]\s)\(([a-z]|\d{1,2})\)\s", rest)
+            if inline_at:
+                cut = inline_at.start() if rest[inline_at.start()] == "(" else inline_at.start() + 2
+                para.text = rest[cut:]
+                out.append(_Para(stripped[: heading.end()] + " " + rest[:cut], number, indent,
+                                 para.heading))
+                para.heading = None
+                para.label = "(" + inline_at.group(1) + ")"
+                para.text = para.text[len(para.label):].strip()
+            elif inline is None:
+                para.text = stripped
+        elif item:
+            para.label = item.group(0).strip()
+            para.text = stripped[item.end():]
+        out.append(para)
+        open_para = True
+    return out
+
+
+def _kind(label: str, previous: dict[str, str]) -> str:
+    """The numbering style of a list label: (a), (1), (i), (A), a., 1., ..."""
+    core = label.strip("().")
+    wrap = "(" if label.startswith("(") else "."
+    if core.isdigit():
+        return wrap + "1"
+    if ROMAN.match(core):
+        letter = core.islower() and "a" or "A"
+        before = previous.get(wrap + letter)
+        if not (len(core) == 1 and before and ord(core) == ord(before) + 1):
+            return wrap + ("i" if core.islower() else "I")
+    return wrap + ("a" if core.islower() else "A")
 
 
 def units(text: str) -> list[Unit]:
     """Split a policy into units, each with a location (section and line)."""
     out: list[Unit] = []
     section = ""
-    leads: list[str] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
+    title = ""
+    stack: list[tuple[str, str, str | None]] = []  # (kind, label, lead-in sentence)
+    root_lead: str | None = None
+    last_label: dict[str, str] = {}
+    in_definition: int | None = None  # stack depth at which a definition opened
+    for para in _paragraphs(text):
+        if para.heading is not None:
+            section, title = para.heading, para.text
+            stack, root_lead, last_label, in_definition = [], None, {}, None
+            where = f"Section {section}"
+            for sentence in _sentences(para.text):
+                out.append(Unit(sentence, where, para.line, heading=True, title=title))
             continue
-        heading = SECTION.match(line)
-        if heading:
-            section = next(g for g in heading.groups() if g) if heading.group(1) or heading.group(4) \
-                else f"{heading.group(2)} {heading.group(3)}"
-            leads = []
-        item = ITEM.match(line)
-        where = f"Section {section}" if section else f"line {number}"
-        if item:
-            label = item.group(1)
-            body = line[item.end():]
-            prefix = " ".join(leads[-2:])
-            for sentence in _sentences(body):
-                out.append(Unit(f"{prefix} {sentence}".strip(), f"{where}{label}", number))
-            if body.rstrip().endswith(":"):
-                leads = [*leads[-1:], body]
+        where = f"Section {section}" if section else f"line {para.line}"
+        if para.label:
+            kind = _kind(para.label, last_label)
+            depth = next((i for i, (k, _, _) in enumerate(stack) if k == kind), len(stack))
+            stack = stack[:depth]
+            if in_definition is not None and depth <= in_definition:
+                in_definition = None
+            last_label[kind] = para.label.strip("().")
+            leads = [lead for _, _, lead in stack if lead]
+            prefix = " ".join(([root_lead] if root_lead else []) + leads)
+            labels = "".join(label if label.startswith("(") else f"({label.strip('.)')})"
+                             for _, label, _ in stack)
+            label = para.label if para.label.startswith("(") else f"({para.label.strip('.)')})"
+            sentences = _sentences(para.text)
+            if DEFINITION.match(para.text) or re.match(r"^as used in\b[^.]*,\s*[\"\u201c]", para.text, re.I):
+                in_definition = depth
+            definition = in_definition is not None
+            for index, sentence in enumerate(sentences):
+                body = f"{prefix} {sentence}".strip() if index == 0 and prefix else sentence
+                out.append(Unit(body, f"{where}{labels}{label}", para.line, definition=definition,
+                                title=title, item=True))
+            lead = sentences[-1] if sentences and sentences[-1].rstrip().endswith((":", "\u2014")) else None
+            stack.append((kind, label, lead))
             continue
-        for sentence in _sentences(line):
-            out.append(Unit(sentence, where, number))
-        leads = [line] if line.rstrip().endswith(":") else []
+        # a paragraph that is not a list item
+        sentences = _sentences(para.text)
+        if para.indent == 0 or not stack:
+            stack, last_label = [], {}
+            in_definition = None
+            root_lead = sentences[-1] if sentences and sentences[-1].rstrip().endswith(":") else None
+        definition = bool(DEFINITION.match(para.text)) or in_definition is not None
+        for sentence in sentences:
+            out.append(Unit(sentence, where, para.line, definition=definition, title=title))
     return out
 
 
 def _sentences(text: str) -> list[str]:
-    text = re.sub(r"\b(U\.S\.C|C\.F\.R|Stat|Sec|No|Gov|Code|Ord|Res|Cal|Ill|Or|Wash|Tex|Fla|v|Inc|St)\.",
+    text = re.sub(r"\b(U\.S\.C|C\.F\.R|Stat|Sec|No|Gov|Code|Ord|Res|Cal|Ill|Or|Wash|Tex|Fla|v|Inc|St|Ann"
+                  r"|Rev|Proc|Crim|Civ|Admin|Dept|Art|Subd|Subch|Ch|ch|cl|p|pp|et seq|e\.g|i\.e|U\.S|a\.m|p\.m)\.",
                   lambda m: m.group(0).replace(".", "\u2024"), text)
-    parts = re.split(r"(?<=[.;])\s+(?=[A-Z(\"])", text)
+    parts = re.split(r"(?<=[.;])\s+(?=[A-Z(\"\u201c])", text)
     return [p.replace("\u2024", ".").strip() for p in parts if p.strip()]
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from drafter.docmodel import Block, Chapter, Document, Item, Note, Para, Run, Section, Signature
-from drafter.errors import Problem, Problems
+from drafter.errors import Problems
 from drafter.library import Clause, Definition, Library
 from drafter.markdown import CITE_PREFIX, REF_PREFIX, MarkdownError, parse_blocks
 from drafter.models import US_STATES, Authority
@@ -455,7 +455,3 @@ def state_warnings(library: Library, selection: Selection) -> list[str]:
                      + "; ".join(titles) + ".")
     return lines
 
-
-def problems_of(exc: Exception) -> list[Problem]:
-    """Problems carried by an exception from this module (for callers that collect)."""
-    return list(getattr(exc, "problems", []))

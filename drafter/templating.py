@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 import re
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -250,5 +250,3 @@ def undeclared_variables(source: str) -> set[str]:
 
     return set(meta.find_undeclared_variables(environment().parse(source)))
 
-
-Resolver = Callable[[str], str]
