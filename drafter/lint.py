@@ -320,13 +320,15 @@ def lint_document(document, selection, library) -> list[Problem]:  # noqa: ANN00
     if missing:
         doc_problem("R-34", "the draft has no " + " and no ".join(m.split(".")[1] for m in missing)
                     + " section")
-    enforcement = {"structure.private-right-of-action", "structure.independent-complaints"}
+    from drafter.score import ENFORCEMENT
+
     carried = {p for c in selection.clauses for p in c.meta.provisions}
-    if not enforcement & carried and any(c.meta.area != "structure" for c in selection.clauses):
-        found.append(Problem(shown, 1, 1, "text shows loophole.no-enforcement: the draft has neither "
-                             "a private right of action nor independent complaints",
-                             "include structure.private-right-of-action or "
-                             "structure.independent-complaints", "warning", "loophole.no-enforcement"))
+    if not ENFORCEMENT & carried and any(c.meta.area != "structure" for c in selection.clauses):
+        found.append(Problem(shown, 1, 1, "text shows loophole.no-enforcement: the draft has no "
+                             "private right of action, independent complaints or public reporting",
+                             "include structure.private-right-of-action, "
+                             "structure.independent-complaints or structure.reporting", "warning",
+                             "loophole.no-enforcement"))
     for clause in selection.clauses:
         for loophole in clause.meta.opens:
             found.append(Problem(clause.display, clause.body_line, 1,

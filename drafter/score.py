@@ -9,7 +9,9 @@ from typing import Any
 from drafter.library import Library
 from drafter.resolve import Selection, resolve
 
-ENFORCEMENT = {"structure.private-right-of-action", "structure.independent-complaints"}
+# taxonomy: loophole.no-enforcement is "no enforcement mechanism, reporting or remedy"
+ENFORCEMENT = {"structure.private-right-of-action", "structure.independent-complaints",
+               "structure.reporting"}
 
 
 def scorecard(library: Library, selection: Selection) -> dict[str, Any]:

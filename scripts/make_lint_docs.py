@@ -47,8 +47,8 @@ def render() -> str:
               "## Loophole patterns", "",
               "Each pattern is matched sentence by sentence. In a clause it is a warning unless",
               "the clause declares the loophole in `opens` (weaker variants do); in a built draft",
-              "every loophole the chosen variants open is reported, and a draft with neither a",
-              "private right of action nor independent complaints shows `loophole.no-enforcement`.",
+              "every loophole the chosen variants open is reported, and a draft with no",
+              "private right of action, independent complaints or public reporting shows `loophole.no-enforcement`.",
               "", "| loophole id | what the text shows |", "|---|---|"]
     for pattern in LOOPHOLES:
         lines.append(f"| {pattern.id} | {pattern.what} |")
