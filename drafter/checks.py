@@ -46,7 +46,8 @@ def _sample_context(library: Library, clause: Clause | None) -> dict[str, Any]:
         "jurisdiction": {"name": "Sample", "full_name": "City of Sample", "short_name": "City",
                          "kind": "city", "state": "CA", "state_name": "California",
                          "governing_body": "City Council", "police": "Sample Police Department",
-                         "sheriff": "", "runs_jail": True, "agencies": ["Sample Police Department"]},
+                         "sheriff": "", "runs_jail": True, "agencies": ["Sample Police Department"],
+                         "withheld": []},
         "this_law": "this chapter", "ref": ref, "cite": cite,
     }
     if clause is not None:

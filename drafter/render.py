@@ -48,6 +48,7 @@ def jurisdiction_context(selection: Selection) -> dict[str, Any]:
         "sheriff": strip_illegal(j.sheriff or ""),
         "runs_jail": j.runs_jail,
         "agencies": agencies,
+        "withheld": list(selection.barred),
     }
 
 

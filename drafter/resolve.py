@@ -58,7 +58,8 @@ class Selection:
     layout: str
     state_rule: StateRule | None
     warnings: list[Problem] = field(default_factory=list)
-    withheld: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)  # clause ids state law removed
+    barred: list[str] = field(default_factory=list)  # provision ids state law forbids here
 
 
 AREA_RANK = {"detainers": 0, "information": 1, "access": 2, "policing": 3, "structure": 4}
@@ -155,13 +156,14 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
                                     severity="warning"))
 
     withheld: list[str] = []
-    if rule is not None and not allow:
-        barred = set(rule.withhold)
-        for cid in sorted(selected):
-            hits = barred.intersection(library.clauses[cid].meta.provisions)
-            if hits:
-                selected.discard(cid)
-                withheld.append(cid)
+    barred: set[str] = set(rule.withhold) if rule is not None and not allow else set()
+    for cid in sorted(selected):
+        # A clause goes when its main protection is barred; a barred secondary one is left
+        # out of its text by the template (jurisdiction.withheld).
+        provisions = library.clauses[cid].meta.provisions
+        if provisions and provisions[0] in barred:
+            selected.discard(cid)
+            withheld.append(cid)
     if withheld:
         warnings.append(Problem(shown, *source.at("jurisdiction", "state"),
                                 f"withheld under {rule.name} law: " + ", ".join(withheld),
@@ -232,7 +234,7 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
     clauses = sorted((library.clauses[cid] for cid in selected), key=clause_order)
     return Selection(source, preset_id, clauses, params, library.profiles[profile_id],
                      apply_state_form(form, jurisdiction.state), layout, rule, warnings,
-                     withheld)
+                     withheld, sorted(barred))
 
 
 def apply_state_form(form: JurisdictionForm, state: str) -> JurisdictionForm:

@@ -52,4 +52,7 @@ def scorecard(library: Library, selection: Selection) -> dict[str, Any]:
 
 
 def _provisions(selection: Selection) -> set[str]:
-    return {p for clause in selection.clauses for p in clause.meta.provisions}
+    """What the draft's text carries: its clauses' provisions, less those state law bars
+    (templates leave those passages out)."""
+    barred = set(selection.barred)
+    return {p for clause in selection.clauses for p in clause.meta.provisions if p not in barred}

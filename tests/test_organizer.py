@@ -168,7 +168,7 @@ def test_score(runner: CliRunner) -> None:
     opened = {item["id"] for item in baseline["loopholes"]}
     assert {"loophole.conviction-carveout", "loophole.notification-gap",
             "loophole.broad-savings-clause"} <= opened
-    assert "info.gang-database" in baseline["areas"]["information"]["missing"]
+    assert "access.courthouses" in baseline["areas"]["access"]["missing"]
     table = runner.invoke(cli, ["score", str(ROOT / "samples" / "fresno-county-ca.yaml")])
     assert table.exit_code == 0 and "opens loophole.notification-gap" in table.output
     texas = json.loads(runner.invoke(cli, ["score", str(ROOT / "samples" / "austin-tx.yaml"),
