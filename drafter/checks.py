@@ -195,7 +195,7 @@ def _build_presets(library: Library) -> list:
             label = f"preset '{preset_id}' for a sample {sample['kind']} in {sample['state']}"
             try:
                 selection = resolve(library, source, allow_preempted=True)
-                build_document(library, selection)
+                build_document(library, selection, commentary="none")  # notes: checked per clause
             except DrafterError as exc:
                 shown, doc = library.preset_docs.get(preset_id, ("(preset)", None))
                 for problem in exc.problems:
