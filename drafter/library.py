@@ -215,38 +215,38 @@ def _load_root(library: Library, root: Path, problems: Problems) -> None:
             library.state_docs[rule.state] = (display, doc)
 
 
-def _load_clause(path: Path, problems: Problems) -> Clause | None:
+def _load_entry(path: Path, problems: Problems, model: type, kind: type) -> TextEntry | None:
+    """A Markdown library file: validated front matter, text and commentary."""
     display = display_path(path)
     doc = load_front_matter(path, problems, display)
     if doc is None:
         return None
-    meta = validate(ClauseMeta, doc.header, problems, display)
+    meta = validate(model, doc.header, problems, display)
     if meta is None:
         return None
     body, commentary, commentary_line = _split_commentary(doc.body, doc.body_line)
-    if not body.strip():
-        problems.add(display, doc.body_line, 1, message="the clause has no text",
+    return kind(meta, body, commentary, path, display, doc.header, doc.body_line, commentary_line)
+
+
+def _load_clause(path: Path, problems: Problems) -> Clause | None:
+    clause = _load_entry(path, problems, ClauseMeta, Clause)
+    if clause is not None and not clause.body.strip():
+        problems.add(clause.display, clause.body_line, 1, message="the clause has no text",
                      hint="write the clause text after the front matter")
-    return Clause(meta, body, commentary, path, display, doc.header, doc.body_line,
-                  commentary_line)
+    return clause  # type: ignore[return-value]
 
 
 def _load_definition(path: Path, problems: Problems) -> Definition | None:
-    display = display_path(path)
-    doc = load_front_matter(path, problems, display)
-    if doc is None:
+    definition = _load_entry(path, problems, DefinitionMeta, Definition)
+    if definition is None:
         return None
-    meta = validate(DefinitionMeta, doc.header, problems, display)
-    if meta is None:
-        return None
-    body, commentary, commentary_line = _split_commentary(doc.body, doc.body_line)
-    opening = re.match(r'\s*"([^"]+)"\s+(means|includes)\b', body)
-    if not opening or opening.group(1) != meta.term:
-        problems.add(display, doc.body_line, 1,
-                     message=f"a definition must begin '\"{meta.term}\" means' (or 'includes')",
+    term = definition.meta.term
+    opening = re.match(r'\s*"([^"]+)"\s+(means|includes)\b', definition.body)
+    if not opening or opening.group(1) != term:
+        problems.add(definition.display, definition.body_line, 1,
+                     message=f"a definition must begin '\"{term}\" means' (or 'includes')",
                      hint="start the text with the quoted term exactly as in 'term:'")
-    return Definition(meta, body, commentary, path, display, doc.header, doc.body_line,
-                      commentary_line)
+    return definition  # type: ignore[return-value]
 
 
 def _load_authorities(library: Library, path: Path, problems: Problems) -> None:
