@@ -121,3 +121,27 @@ def test_new_from_policy(runner: CliRunner, tmp_path: Path) -> None:
     text = out.read_text()
     assert "Started from the existing policy" in text and "closes its loopholes" in text
     assert "preset: strongest" in text
+
+
+PASTED = """MARION COUNTY SHERIFF'S OFFICE
+POLICY 512 - IMMIGRATION HOLD REQUESTS
+
+1. Jail staff shall not detain an inmate beyond the inmate's release date solely because ICE
+has lodged an immigration hold (Form I-247A), unless the inmate has a prior felony conviction
+or is listed in the regional gang database.
+
+2. When ICE requests notification of an inmate's release, the jail may provide the release
+date and time to ICE.
+
+3. Nothing in this policy prohibits any deputy from exchanging information with federal
+immigration authorities.
+"""
+
+
+def test_a_pasted_county_policy() -> None:
+    result = analyze_text(PASTED)
+    assert {f.id for f in result.provisions} == {"detainer.no-hold"}
+    assert {"loophole.conviction-carveout", "loophole.notification-gap",
+            "loophole.broad-savings-clause", "loophole.no-enforcement"} <= {f.id for f in result.loopholes}
+    carveout = next(f for f in result.loopholes if f.id == "loophole.conviction-carveout")
+    assert "prior felony conviction" in carveout.evidence and carveout.location.endswith("(1)")
