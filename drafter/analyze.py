@@ -238,7 +238,8 @@ PROVISIONS: dict[str, tuple[Rule, ...]] = {
     "info.gang-database": (
         R((r"\bgang (?:database|designation|list|affiliation|members?)",), "binding",
           r"\bmay (?:share|provide)\b|\bdoes not protect\b|\b(?:allows?|justif\w+|grounds? for) (?:a |any )?"
-          r"(?:detention|hold|notice)|\b(?:unless|except)\b[^.]*\bgang\b", "limits on gang databases", said=r"\bshall (?:share|provide|maintain)\b"),
+          r"(?:detention|hold|notice)|\b(?:unless|except)\b[^.]*\bgang\b", "limits on gang databases",
+          said=r"\bshall (?:share|provide|maintain)\b"),
     ),
     "info.services-not-conditioned": (
         R((r"(?:\bforms?\b|benefit|\bservices?\b|program|application|\blicen[cs]e|\bpermits?\b|enrol)",
