@@ -43,22 +43,29 @@ def build(*, answers: Path, output: Path | None = None, formats: list[str] | Non
     for path in targets.values():
         check_writable(path, force=force)
     mode = commentary or source.answers.output.commentary
+    if mode == "memo":
+        memo_targets = {fmt: path.with_name(path.stem + "-memo" + path.suffix)
+                        for fmt, path in targets.items() if fmt in ("docx", "md")}
+        for path in memo_targets.values():
+            check_writable(path, force=force)
     document = build_document(lib, selection, commentary=mode, date=date)
     lines = _amendment_lines(source, selection, document)
-    written: list[Path] = []
+    # Render everything before writing anything: an error leaves no partial set of files.
+    payloads: list[tuple[Path, bytes | str]] = []
     for fmt, path in targets.items():
-        write_atomic(path, render_format(fmt, document, selection.profile, lib.templates_dir,
-                                         footnotes=mode == "annotated", lines=lines), force=force)
-        written.append(path)
-        if mode == "memo" and fmt in ("docx", "md"):
-            from drafter.memo import memo_document
+        payloads.append((path, render_format(fmt, document, selection.profile, lib.templates_dir,
+                                             footnotes=mode == "annotated", lines=lines)))
+    if mode == "memo":
+        from drafter.memo import memo_document
 
-            memo_path = path.with_name(path.stem + "-memo" + path.suffix)
-            check_writable(memo_path, force=force)
-            memo = memo_document(lib, selection, document)
-            write_atomic(memo_path, render_format(fmt, memo, selection.profile, lib.templates_dir,
-                                                  footnotes=True), force=force)
-            written.append(memo_path)
+        memo = memo_document(lib, selection, document)
+        for fmt, path in memo_targets.items():
+            payloads.append((path, render_format(fmt, memo, selection.profile, lib.templates_dir,
+                                                 footnotes=True)))
+    written: list[Path] = []
+    for path, data in payloads:
+        write_atomic(path, data, force=force)
+        written.append(path)
     return BuildResult(written, selection.warnings, [c.id for c in selection.clauses])
 
 

@@ -189,3 +189,12 @@ def test_memo_has_table_of_authorities(tmp_path: Path) -> None:
     assert "Table of Authorities" in text and "Cases" in text and "Printz v. United States" in text
     clean = "\n".join(p.text for p in open_docx(str(out)).paragraphs)
     assert "Commentary" not in clean
+
+
+def test_a_failing_format_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafter.errors import DrafterError
+
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(DrafterError):
+        api.build(answers=OAKLAND, output=tmp_path / "d", formats=["docx", "pdf"])
+    assert list(tmp_path.iterdir()) == []
