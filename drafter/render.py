@@ -399,8 +399,7 @@ def trace_properties(library: Library, selection: Selection) -> dict[str, str]:
     from drafter import __version__
 
     answers = selection.source.path
-    digest = selection.source.digest or (
-        hashlib.sha256(answers.read_bytes()).hexdigest() if answers.is_file() else "")
+    digest = selection.source.digest
     library_hash = hashlib.sha256()
     for clause in sorted(selection.clauses, key=lambda c: c.id):
         library_hash.update(clause.id.encode() + clause.body.encode() + clause.commentary.encode())

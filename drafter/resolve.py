@@ -8,6 +8,7 @@ file line that caused it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,8 @@ def load_answers(path: Path, problems: Problems) -> AnswersFile | None:
     answers = validate(Answers, doc, problems, display)
     if answers is None:
         return None
-    return AnswersFile(answers, doc, display, path)
+    digest = hashlib.sha256((doc.text or "").encode("utf-8")).hexdigest()
+    return AnswersFile(answers, doc, display, path, digest)
 
 
 @dataclass
