@@ -166,8 +166,8 @@ if __name__ == "__main__":
             f"`drafter score` on drafter's own drafts: {len(disagreements)}.", "",
             "## Held-out texts", "",
             f"`tests/corpus/holdout/` ({len(list(HOLDOUT.glob('*.txt')))} texts) was written by "
-            "someone who saw neither the rules nor the tuning corpus, and the rules were not "
-            "changed after measuring it. Over all ids together: precision "
+            "someone who saw neither the rules nor the tuning corpus, and no rule was changed in "
+            "response to its results. Over all ids together: precision "
             f"{micro[0]:.2f}, recall {micro[1]:.2f}; mandates-cooperation errors: "
             f"{len(holdout.mandate_errors)}. Per id:", "", *table(holdout), "",
             "What it misses there:", "", *[f"- {m}" for m in holdout.mistakes + holdout.mandate_errors],
