@@ -8,19 +8,6 @@ from drafter.analyze import Analysis
 from drafter.docmodel import Document, Para, Run, Section
 from drafter.library import Library
 
-AREA_OF = {"detainer": "detainers", "info": "information", "access": "access",
-           "policing": "policing", "structure": "structure"}
-
-
-def clause_for(provision: str, library: Library) -> str | None:
-    """The library clause that adds a provision: its own area's strongest default first."""
-    area = AREA_OF.get(provision.split(".")[0])
-    carriers = [c for c in library.clauses.values() if provision in c.meta.provisions]
-    carriers.sort(key=lambda c: (c.meta.area != area, c.meta.strength != "strongest",
-                                 bool(c.meta.variant_of) and not c.meta.default, len(c.meta.provisions),
-                                 c.id))
-    return carriers[0].id if carriers else None
-
 
 def analysis_document(analysis: Analysis, library: Library, source_name: str) -> Document:
     """A memo: what the policy does, what weakens it, and what to ask for."""

@@ -1116,12 +1116,7 @@ def _missing(present: set[str], library: Any | None) -> list[dict[str, str | Non
     for pid in IMPORTANT:
         if pid in present:
             continue
-        clause = None
-        if library is not None:
-            carriers = [c for c in library.clauses.values() if pid in c.meta.provisions]
-            carriers.sort(key=lambda c: (c.meta.strength != "strongest", not c.meta.default, c.id))
-            clause = carriers[0].id if carriers else None
-        out.append({"id": pid, "clause": clause})
+        out.append({"id": pid, "clause": library.clause_adding(pid) if library is not None else None})
     return out
 
 

@@ -292,13 +292,10 @@ def factsheet(*, answers: Path, lang: str = "en", output: Path | None = None,
 def analyze(*, policy: Path, output: Path | None = None, library: Path | None = None,
             force: bool = False) -> tuple[Any, list[Path]]:
     """Protections, loopholes and gaps in an existing policy; with ``output``, a memo too."""
-    from drafter.analysis_report import clause_for
     from drafter.analyze import analyze_file
 
     lib = load_library(library)
     analysis = analyze_file(policy, lib)
-    for item in analysis.missing:
-        item["clause"] = clause_for(str(item["id"]), lib)
     written: list[Path] = []
     if output is not None:
         from drafter.analysis_report import analysis_document

@@ -177,12 +177,9 @@ def new(output: Path | None, no_input: bool, name: str | None, kind: str | None,
         plan = wizard.interview(library, name)
     analysis = None
     if from_policy is not None:
-        from drafter.analysis_report import clause_for
         from drafter.analyze import analyze_file
 
         analysis = analyze_file(from_policy, library)
-        for item in analysis.missing:
-            item["clause"] = clause_for(str(item["id"]), library)
         click.echo(f"{from_policy.name}: {len(analysis.provisions)} protections kept, "
                    f"{len(analysis.loopholes)} loopholes closed, {len(analysis.missing)} added")
     target = output or Path(wizard.default_filename(plan))

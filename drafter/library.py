@@ -26,6 +26,8 @@ from drafter.models import (
 from drafter.resources import builtin_clauses, builtin_templates, display_path
 from drafter.sources import YamlDoc, load_front_matter, load_yaml_file, validate
 
+PROVISION_AREA = {"detainer": "detainers", "info": "information", "access": "access",
+                  "policing": "policing", "structure": "structure"}  # taxonomy prefix -> folder
 COMMENTARY = re.compile(r"^##[ \t]+Commentary[ \t]*$", re.M)
 
 
@@ -87,6 +89,15 @@ class Library:
     forms: dict[str, JurisdictionForm] = field(default_factory=dict)
     taxonomy: Taxonomy | None = None
     templates_dir: Path = field(default_factory=builtin_templates)
+
+    def clause_adding(self, provision: str) -> str | None:
+        """The clause that adds a provision: its own area's strongest default first."""
+        area = PROVISION_AREA.get(provision.split(".")[0])
+        carriers = [c for c in self.clauses.values() if provision in c.meta.provisions]
+        carriers.sort(key=lambda c: (c.meta.area != area, c.meta.strength != "strongest",
+                                     bool(c.meta.variant_of) and not c.meta.default,
+                                     len(c.meta.provisions), c.id))
+        return carriers[0].id if carriers else None
 
     def variant_groups(self) -> dict[str, list[Clause]]:
         """Variant group id -> its clauses, strongest first."""
