@@ -31,13 +31,15 @@ def build(*, answers: Path, output: Path | None = None, formats: list[str] | Non
           commentary: str | None = None, preset: str | None = None,
           profile: str | None = None, library: Path | None = None,
           allow_preempted: bool | None = None, force: bool = False,
-          date: dt.date | None = None) -> BuildResult:
+          date: dt.date | None = None, as_of: dt.date | None = None,
+          below_floor: bool = False) -> BuildResult:
     """Build the draft an answers file describes, in each requested format."""
     from drafter.output import check_writable, write_atomic
     from drafter.render import build_document
 
     lib, selection = _selection_for(answers, preset=preset, profile=profile, library=library,
-                                    allow_preempted=allow_preempted)
+                                    allow_preempted=allow_preempted, as_of=as_of,
+                                    below_floor=below_floor)
     source = selection.source
     targets = _targets(answers, output, formats, list(source.answers.output.formats))
     for path in targets.values():
@@ -210,7 +212,7 @@ def clause_record(clause: Clause, *, full: bool = False) -> dict[str, Any]:
     if full:
         record["text"] = clause.body.strip()
         record["commentary"] = clause.commentary.strip()
-        record["findings"] = list(meta.findings)
+        record["findings"] = [f if isinstance(f, str) else f.model_dump() for f in meta.findings]
     return record
 
 
@@ -222,6 +224,31 @@ def list_clauses(*, library: Path | None = None, area: str | None = None
     lib = load_library(library)
     clauses = sorted(lib.clauses.values(), key=clause_order)
     return [clause_record(c) for c in clauses if area is None or c.meta.area == area]
+
+
+def list_states(*, library: Path | None = None) -> list[dict[str, str]]:
+    """Every state rule, one row each (``drafter states``)."""
+    from drafter.statelaw import overview
+
+    return overview(load_library(library))
+
+
+def show_state(state: str, *, library: Path | None = None) -> str:
+    """One state rule as Markdown (``drafter states show XX``); accepts a code or a name."""
+    from drafter.models import US_STATES
+    from drafter.statelaw import describe
+
+    lib = load_library(library)
+    wanted = state.strip()
+    code = wanted.upper() if wanted.upper() in US_STATES else next(
+        (c for c, name in US_STATES.items() if name.lower() == wanted.lower()), "")
+    if code not in lib.states:
+        import difflib
+
+        near = difflib.get_close_matches(wanted.title(), list(US_STATES.values()), n=1)
+        hint = f"did you mean {near[0]}?" if near else "use a two-letter code, e.g. TX, or a name"
+        raise DrafterError([Problem(state, message="no state rule for this state", hint=hint)])
+    return describe(lib, lib.states[code])
 
 
 def show_clause(clause_id: str, *, library: Path | None = None) -> dict[str, Any]:
@@ -236,8 +263,8 @@ def show_clause(clause_id: str, *, library: Path | None = None) -> dict[str, Any
 
 
 def _selection_for(answers: Path, *, preset: str | None = None, profile: str | None = None,
-                   library: Path | None = None, allow_preempted: bool | None = None
-                   ) -> tuple[Any, Any]:
+                   library: Path | None = None, allow_preempted: bool | None = None,
+                   as_of: dt.date | None = None, below_floor: bool = False) -> tuple[Any, Any]:
     """Load an answers file and its library, and resolve the draft's clauses."""
     from drafter.resolve import load_answers, resolve
 
@@ -251,22 +278,25 @@ def _selection_for(answers: Path, *, preset: str | None = None, profile: str | N
     lib = load_library(lib_path, problems)
     problems.raise_errors()
     return lib, resolve(lib, source, preset=preset, profile=profile,
-                        allow_preempted=allow_preempted)
+                        allow_preempted=allow_preempted, as_of=as_of, below_floor=below_floor)
 
 
 def score(*, answers: Path, preset: str | None = None, library: Path | None = None,
-          allow_preempted: bool | None = None) -> dict[str, Any]:
+          allow_preempted: bool | None = None, as_of: dt.date | None = None,
+          below_floor: bool = False) -> dict[str, Any]:
     """The protection scorecard of the draft an answers file describes."""
     from drafter.score import scorecard
 
     lib, selection = _selection_for(answers, preset=preset, library=library,
-                                    allow_preempted=allow_preempted)
+                                    allow_preempted=allow_preempted, as_of=as_of,
+                                    below_floor=below_floor)
     return scorecard(lib, selection)
 
 
 def factsheet(*, answers: Path, lang: str = "en", output: Path | None = None,
               formats: list[str] | None = None, library: Path | None = None,
-              force: bool = False) -> BuildResult:
+              force: bool = False, allow_preempted: bool | None = None,
+              as_of: dt.date | None = None, below_floor: bool = False) -> BuildResult:
     """A one-page plain-language fact sheet (English or Spanish) for the draft."""
     from drafter.factsheet import factsheet_document
     from drafter.output import check_writable, write_atomic
@@ -275,7 +305,8 @@ def factsheet(*, answers: Path, lang: str = "en", output: Path | None = None,
     if lang not in ("en", "es"):
         raise DrafterError([Problem("--lang", message=f"unknown language '{lang}'",
                                     hint="use en or es")])
-    lib, selection = _selection_for(answers, library=library)
+    lib, selection = _selection_for(answers, library=library, allow_preempted=allow_preempted,
+                                    as_of=as_of, below_floor=below_floor)
     stem = answers.with_name(f"{answers.stem}-factsheet-{lang}")
     targets = _targets(stem, output, formats, ["docx", "md"])
     for path in targets.values():
@@ -315,13 +346,15 @@ def analyze(*, policy: Path, output: Path | None = None, library: Path | None = 
 
 
 def lint(*, answers: Path, preset: str | None = None, profile: str | None = None,
-         library: Path | None = None, allow_preempted: bool | None = None) -> list[Problem]:
+         library: Path | None = None, allow_preempted: bool | None = None,
+         as_of: dt.date | None = None, below_floor: bool = False) -> list[Problem]:
     """Drafting-style lint of the draft an answers file describes (nothing is written)."""
     from drafter.lint import lint_document
     from drafter.render import build_document
 
     lib, selection = _selection_for(answers, preset=preset, profile=profile, library=library,
-                                    allow_preempted=allow_preempted)
+                                    allow_preempted=allow_preempted, as_of=as_of,
+                                    below_floor=below_floor)
     document = build_document(lib, selection, commentary="none")
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(set(lint_document(document, selection, lib)),

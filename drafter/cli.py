@@ -6,6 +6,7 @@ that ``drafter --help`` starts fast.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from drafter import __version__
+from drafter.models import KINDS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,6 +61,22 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def state_law_options(command: Callable) -> Callable:
+    """--allow-preempted, --as-of and --below-floor: how state law applies to the draft."""
+    command = click.option(
+        "--below-floor", is_flag=True,
+        help="Keep an included clause that goes below a protective state law (with a boxed warning)."
+    )(command)
+    command = click.option(
+        "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+        callback=lambda _ctx, _param, value: value.date() if value else None,
+        help="Apply the state law in force on this date (YYYY-MM-DD). Default: today.")(command)
+    return click.option(
+        "--allow-preempted", is_flag=True, default=None,
+        help="Keep protections that the state's law forbids or a state mandate contradicts "
+             "(with a boxed warning).")(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="drafter")
 def cli() -> None:
@@ -85,20 +103,21 @@ def cli() -> None:
 @click.option("--profile", help="Override the document profile (e.g. standard, plain).")
 @click.option("--library", type=click.Path(path_type=Path),
               help="A clause library folder that overlays the built-in one.")
-@click.option("--allow-preempted", is_flag=True, default=None,
-              help="Keep protections that the state's law forbids (with a warning).")
+@state_law_options
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @handle_errors
 def build(answers: Path, output: Path | None, formats: tuple[str, ...], commentary: str | None,
           preset: str | None, profile: str | None, library: Path | None,
-          allow_preempted: bool | None, force: bool, quiet: bool) -> None:
+          allow_preempted: bool | None, as_of: dt.date | None, below_floor: bool, force: bool,
+          quiet: bool) -> None:
     """Build the draft ordinance an ANSWERS file describes."""
     from drafter import api
 
     result = api.build(answers=answers, output=output, formats=list(formats) or None,
                        commentary=commentary, preset=preset, profile=profile, library=library,
-                       allow_preempted=allow_preempted, force=force)
+                       allow_preempted=allow_preempted, as_of=as_of, below_floor=below_floor,
+                       force=force)
     print_problems(_console(stderr=True), result.warnings)
     if not quiet:
         out = _console()
@@ -136,8 +155,8 @@ def redline(old: Path, new: Path, output: Path, library: Path | None, library_ol
               help="The answers file to write (default: NAME-STATE.yaml here).")
 @click.option("--no-input", is_flag=True, help="Ask nothing: use --name, --kind, --state and defaults.")
 @click.option("--name", help="Jurisdiction name, without 'City of'.")
-@click.option("--kind", type=click.Choice(["city", "county", "city-and-county", "town", "village",
-                                           "state"]), help="Kind of jurisdiction.")
+@click.option("--kind", type=click.Choice(list(KINDS), case_sensitive=False),
+              help="Kind of jurisdiction.")
 @click.option("--state", "state_code", help="Two-letter state code.")
 @click.option("--preset", help="Preset (with --no-input).")
 @click.option("--build/--no-build", "build_now", default=None,
@@ -166,7 +185,10 @@ def new(output: Path | None, no_input: bool, name: str | None, kind: str | None,
         if state not in wizard.US_STATES:
             raise DrafterError([Problem("--state", message=f"'{state_code}' is not a US state code",
                                         hint="use two letters, e.g. CA")])
-        plan = wizard.defaults(library, name, kind, state)
+        try:
+            plan = wizard.defaults(library, name, kind.lower(), state)
+        except ValueError as exc:
+            raise DrafterError([Problem("--name", message=str(exc))]) from exc
         if preset:
             if preset not in library.presets:
                 raise DrafterError([Problem("--preset", message=f"unknown preset '{preset}'",
@@ -332,15 +354,18 @@ def analyze_command(policy: Path, output: Path | None, as_json: bool, library: P
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file (.md, .docx, .html, .txt, .pdf). Default: ANSWERS-factsheet-LANG.docx and .md.")
 @click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@state_law_options
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @handle_errors
 def factsheet_command(answers: Path, lang: str, output: Path | None, library: Path | None,
+                      allow_preempted: bool | None, as_of: dt.date | None, below_floor: bool,
                       force: bool, quiet: bool) -> None:
     """A one-page plain-language summary of the draft for community meetings."""
     from drafter import api
 
-    result = api.factsheet(answers=answers, lang=lang, output=output, library=library, force=force)
+    result = api.factsheet(answers=answers, lang=lang, output=output, library=library, force=force,
+                           allow_preempted=allow_preempted, as_of=as_of, below_floor=below_floor)
     for path in result.outputs if not quiet else []:
         _console().print(f"wrote {api.display_path(path)}", markup=False)
 
@@ -349,17 +374,17 @@ def factsheet_command(answers: Path, lang: str, output: Path | None, library: Pa
 @click.argument("answers", type=click.Path(path_type=Path))
 @click.option("--preset", help="Score the draft with this preset instead.")
 @click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
-@click.option("--allow-preempted", is_flag=True, default=None,
-              help="Score the draft with the protections state law forbids.")
+@state_law_options
 @click.option("--json", "as_json", is_flag=True, help="Print the scorecard as JSON.")
 @handle_errors
 def score_command(answers: Path, preset: str | None, library: Path | None,
-                  allow_preempted: bool | None, as_json: bool) -> None:
+                  allow_preempted: bool | None, as_of: dt.date | None, below_floor: bool,
+                  as_json: bool) -> None:
     """Protection scorecard: what the draft carries, by area, against the strongest model."""
     from drafter import api
 
     card = api.score(answers=answers, preset=preset, library=library,
-                     allow_preempted=allow_preempted)
+                     allow_preempted=allow_preempted, as_of=as_of, below_floor=below_floor)
     if as_json:
         click.echo(json.dumps(card, indent=2))
         return
@@ -445,6 +470,43 @@ def clauses_show(clause_id: str, library: Path | None, as_json: bool) -> None:
     console.print(record["commentary"], markup=False)
 
 
+@cli.group(invoke_without_command=True)
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per state).")
+@click.pass_context
+@handle_errors
+def states(ctx: click.Context, library: Path | None, as_json: bool) -> None:
+    """What each state's law lets a city or county do: bans, mandates, floors."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from drafter import api
+
+    rows = api.list_states(library=library)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} state rules ('drafter states show XX' for one)")
+    for column in ("state", "name", "stance", "bans", "mandates", "floors", "checked"):
+        table.add_column(column, no_wrap=column in ("state", "checked"))
+    for r in rows:
+        table.add_row(r["state"], r["name"], r["stance"], r["bans"], r["mandates"], r["floors"],
+                      r["as_of"])
+    _console().print(table)
+
+
+@states.command("show")
+@click.argument("state")
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@handle_errors
+def states_show(state: str, library: Path | None) -> None:
+    """One state's rule: laws, penalties, bans, mandates, floors, effective dates, sources."""
+    from drafter import api
+
+    click.echo(api.show_state(state, library=library))
+
+
 @cli.command()
 @click.option("--library", type=click.Path(path_type=Path),
               help="Check this library folder (overlaid on the built-in one).")
@@ -478,20 +540,19 @@ def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) ->
 @click.option("--preset", help="Override the answers file's preset.")
 @click.option("--profile", help="Override the document profile.")
 @click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
-@click.option("--allow-preempted", is_flag=True, default=None,
-              help="Lint the draft with the protections the state's law forbids.")
+@state_law_options
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--info", "show_info", is_flag=True, help="Also show style notes (severity info).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @handle_errors
 def lint_command(answers: Path, preset: str | None, profile: str | None, library: Path | None,
-                 allow_preempted: bool | None, strict: bool, show_info: bool,
-                 as_json: bool) -> None:
+                 allow_preempted: bool | None, as_of: dt.date | None, below_floor: bool,
+                 strict: bool, show_info: bool, as_json: bool) -> None:
     """Drafting-style lint of the draft an ANSWERS file describes."""
     from drafter import api
 
     found = api.lint(answers=answers, preset=preset, profile=profile, library=library,
-                     allow_preempted=allow_preempted)
+                     allow_preempted=allow_preempted, as_of=as_of, below_floor=below_floor)
     errors = [p for p in found if p.severity == "error"]
     warnings = [p for p in found if p.severity == "warning"]
     failed = bool(errors) or (strict and bool(warnings))

@@ -3,6 +3,8 @@ built from the clauses' summaries."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drafter.docmodel import Document, Para, Run, Section
 from drafter.library import Library
 from drafter.models import US_STATES
@@ -64,11 +66,11 @@ TEXT = {
     },
     "es": {
         "title": "Qué haría la {instrument_es} propuesta para {full_es}",
-        "intro": ("El {body} está considerando una {instrument_es} que mantiene a la policía "
+        "intro": ("{El_body} está considerando una {instrument_es} que mantiene a la policía "
                   "local, la cárcel y las oficinas públicas fuera de la aplicación de las leyes "
                   "federales de inmigración, y que hace menos peligrosos los encuentros "
                   "cotidianos con la policía. Esto es lo que hace, en palabras sencillas."),
-        "intro_policing": ("El {body} está considerando una {instrument_es} que hace menos "
+        "intro_policing": ("{El_body} está considerando una {instrument_es} que hace menos "
                            "peligrosos los encuentros cotidianos con la policía y evita que las "
                            "faltas menores terminen en arrestos. Esto es lo que hace, en palabras "
                            "sencillas."),
@@ -88,9 +90,9 @@ TEXT = {
                   "Este borrador incluye solo las medidas que todavía se permiten allí."),
         "involved": "Cómo participar",
         "involved_items": [
-            "Venga a la reunión del {body} donde se hable de la {instrument_es} y tome la "
+            "Venga a la reunión {del_body} donde se hable de la {instrument_es} y tome la "
             "palabra durante los comentarios del público.",
-            "Llame o escriba a los miembros del {body}: cuénteles por qué estas protecciones "
+            "Llame o escriba a los miembros {del_body}: cuénteles por qué estas protecciones "
             "son importantes para su familia y sus vecinos.",
             "Comparta su historia con los organizadores: las experiencias reales convencen más "
             "que las cifras.",
@@ -107,6 +109,18 @@ BODY_ES = {"City Council": "Concejo Municipal", "Board of Supervisors": "Junta d
            "Legislature": "Poder Legislativo"}
 
 
+def spanish_body(form: Any, body: str) -> tuple[str, bool]:
+    """The governing body's name in Spanish and whether it is feminine, from the
+    jurisdiction form (``body_es``, ``body_es_gender``; the answers file may override both).
+    A body the form does not name (an English override) is looked up in BODY_ES, else kept."""
+    if form.body_es and form.body_es != body:
+        return form.body_es, form.body_es_gender == "f"
+    spanish = BODY_ES.get(body, body)
+    feminine = spanish.split(" ", 1)[0] in ("Junta", "Comisión", "Corte", "Legislatura",
+                                           "Asamblea")
+    return spanish, feminine
+
+
 def factsheet_document(library: Library, selection: Selection, ordinance: Document,
                        lang: str) -> Document:
     """The fact sheet as a document (written with the same writers as a draft)."""
@@ -114,14 +128,16 @@ def factsheet_document(library: Library, selection: Selection, ordinance: Docume
     j = selection.source.answers.jurisdiction
     form = selection.form
     body = j.governing_body or form.governing_body
-    article, _ = KIND_ES[j.kind]
+    body_es, feminine = spanish_body(form, body)
     values = {
         "instrument": form.instrument.lower() if lang == "es" else form.instrument.lower(),
         "instrument_lower": form.instrument.lower(),
         "instrument_es": "ley" if form.instrument == "Act" else "ordenanza",
         "full": form.full_name.format(name=j.name),
-        "full_es": f"{article} {j.name}",
-        "body": BODY_ES.get(body, body) if lang == "es" else body,
+        "full_es": form.full_name_es.format(name=j.name),
+        "body": body_es if lang == "es" else body,
+        "El_body": ("La " if feminine else "El ") + body_es,
+        "del_body": ("de la " if feminine else "del ") + body_es,
         "state": US_STATES[j.state],
         "date": _spanish_date(ordinance.properties.get("date", "")) if lang == "es"
         else ordinance.date,
@@ -136,8 +152,7 @@ def factsheet_document(library: Library, selection: Selection, ordinance: Docume
         if bullets:
             sections.append(Section(f"fs-{part}", "", "", words[part], bullets))
     limits = [Para([Run(fill(t))], "bullet") for t in words["limits_items"]]
-    if selection.state_rule is not None:
-        limits.insert(0, Para([Run(fill(words["state"]))], "bullet"))
+    limits[:0] = [Para([Run(text)], "bullet") for text in _state_items(selection, lang, fill)]
     sections.append(Section("fs-limits", "", "", words["limits"], limits))
     sections.append(Section("fs-involved", "", "", words["involved"],
                             [Para([Run(fill(t))], "bullet") for t in words["involved_items"]]))
@@ -185,10 +200,78 @@ def _summaries(selection: Selection, part: str, lang: str) -> list[str]:
         for name, queue in queues.items():
             if not queue:
                 continue
-            summary = getattr(queue.pop(0).meta.summary, lang)
+            summary = _summary(selection, queue.pop(0), lang)
+            if summary is None:
+                continue
             if words + len(summary.split()) > WORD_BUDGET:
                 queue.clear()
                 continue
             chosen[name].append(summary)
             words += len(summary.split())
     return chosen[part]
+
+
+STATE_TEXT = {
+    "en": {"limits": "State law in {state} limits what a local government may do. This draft leaves "
+                     "out {count} that state law forbids or that would contradict a state mandate.",
+           "mandate": "State law still requires, whatever this {instrument_lower} says: {duty}",
+           "mandate_generic": "State law in {state} places duties on local officials that this "
+                              "{instrument_lower} cannot change; ask a lawyer which ones apply.",
+           "floor": "State law in {state} already gives some of these protections; the draft "
+                    "repeats them so they stay in local law.",
+           "pending": "A state law that changes what this draft may contain takes effect on {date}.",
+           "one": "one protection", "many": "{n} protections"},
+    "es": {"limits": "La ley del estado de {state} limita lo que puede hacer un gobierno local. Este "
+                     "borrador deja fuera {count} que la ley estatal prohíbe o que contradiría una "
+                     "obligación impuesta por el estado.",
+           "mandate": "Diga lo que diga la {instrument_es}, la ley estatal sigue exigiendo lo "
+                      "siguiente: {duty}",
+           "mandate_generic": "La ley del estado de {state} impone a los funcionarios locales "
+                              "obligaciones que la {instrument_es} no puede cambiar; pregunte a un "
+                              "abogado cuáles se aplican.",
+           "floor": "La ley del estado de {state} ya da algunas de estas protecciones; el borrador "
+                    "las repite para que queden también en la ley local.",
+           "pending": "El {date} entra en vigor una ley estatal que cambia lo que este borrador "
+                      "puede incluir.",
+           "one": "una protección", "many": "{n} protecciones"},
+}
+
+
+def _state_items(selection: Selection, lang: str, fill) -> list[str]:  # noqa: ANN001
+    """What state law means for this draft, in plain words (never promising what it lacks)."""
+    state = selection.state
+    if state is None:
+        return []
+    words = STATE_TEXT[lang]
+    items: list[str] = []
+    removed = len(selection.withheld_why) + len(selection.changes)
+    if removed or state.rule.stance in ("restrictive", "mixed"):
+        count = words["one"] if removed == 1 else words["many"].format(n=removed)
+        items.append(fill(words["limits"].replace("{count}", count)))
+    for mandate in state.mandates:
+        duty = mandate.duty if lang == "en" else mandate.duty_es
+        items.append(fill(words["mandate"].replace("{duty}", duty)) if duty
+                     else fill(words["mandate_generic"]))
+    if state.covered:
+        items.append(fill(words["floor"]))
+    if state.pending:
+        first = min(p.effective for p in state.pending)
+        shown = f"{first:%B} {first.day}, {first.year}" if lang == "en" else _spanish_date(first.isoformat())
+        items.append(fill(words["pending"].replace("{date}", shown)))
+    return items
+
+
+def _summary(selection: Selection, clause, lang: str) -> str | None:  # noqa: ANN001
+    """A clause's plain summary as the draft carries it: the passage-free summary when state
+    law removed a passage, and nothing when it removed a part with no such summary."""
+    barred = set(selection.barred)
+    summary = clause.meta.summary
+    for name, passage in clause.meta.passages.items():
+        if f"{clause.id}#{name}" in barred:
+            if passage.summary is None:
+                return None
+            summary = passage.summary
+    if any(pid in barred for pid in clause.meta.provisions[1:]):
+        return None
+    return getattr(summary, lang)
+

@@ -22,6 +22,7 @@ from drafter.models import (
     Preset,
     Profile,
     StateRule,
+    Targets,
 )
 from drafter.resources import builtin_clauses, builtin_templates, display_path
 from drafter.sources import YamlDoc, load_front_matter, load_yaml_file, validate
@@ -224,6 +225,12 @@ def _load_root(library: Library, root: Path, problems: Problems) -> None:
                              hint=f"name the file {rule.state}.yaml")
             library.states[rule.state] = rule
             library.state_docs[rule.state] = (display, doc)
+            for index, authority in enumerate(rule.authorities):
+                if authority.id in library.authorities:
+                    line, col = doc.locate(("authorities", index, "id"))
+                    problems.add(display, line, col, message=f"duplicate authority id '{authority.id}'",
+                                 hint="an authority is defined once, in authorities.yaml or one state file")
+                library.authorities[authority.id] = authority
 
 
 def _load_entry(path: Path, problems: Problems, model: type, kind: type) -> TextEntry | None:
@@ -341,18 +348,55 @@ def cross_check(library: Library, problems: Problems) -> None:
                     problems.add(shown, line, col, message=f"unknown clause id '{cid}'",
                                  hint="check the id against the library")
     for code, rule in library.states.items():
-        shown, doc = library.state_docs[code]
-        for i, law in enumerate(rule.laws):
-            if law.authority not in library.authorities:
-                line, col = doc.locate(("laws", i, "authority"))
-                problems.add(shown, line, col, message=f"unknown authority id '{law.authority}'",
-                             hint="add it to authorities.yaml or fix the id")
-        for key in ("withhold", "warn"):
-            for i, pid in enumerate(getattr(rule, key)):
-                if taxonomy is not None and pid not in taxonomy.provisions:
-                    line, col = doc.locate((key, i))
-                    problems.add(shown, line, col, message=f"unknown provision id '{pid}'",
-                                 hint="use an id from taxonomy.yaml")
+        _check_state_rule(library, rule, *library.state_docs[code], problems)
+
+
+def _check_state_rule(library: Library, rule: StateRule, shown: str, doc: YamlDoc,
+                      problems: Problems) -> None:
+    """Every id a state rule names exists: authorities, provisions, clauses, passages."""
+    taxonomy = library.taxonomy
+
+    def report(loc: tuple, message: str, hint: str) -> None:
+        line, col = doc.locate(loc)
+        problems.add(shown, line, col, message=message, hint=hint)
+
+    def provision(loc: tuple, pid: str) -> None:
+        if taxonomy is not None and pid not in taxonomy.provisions:
+            report(loc, f"unknown provision id '{pid}'", "use an id from taxonomy.yaml")
+
+    def targets(loc: tuple, item: Targets) -> None:
+        for i, pid in enumerate(item.provisions):
+            provision((*loc, "provisions", i), pid)
+        for i, cid in enumerate(item.clauses):
+            if cid not in library.clauses:
+                report((*loc, "clauses", i), f"unknown clause id '{cid}'",
+                       "run 'drafter clauses list' to see the ids")
+        for i, ref in enumerate(item.passages):
+            cid, _, name = ref.partition("#")
+            clause = library.clauses.get(cid)
+            if clause is None or name not in clause.meta.passages:
+                known = ", ".join(f"{cid}#{n}" for n in clause.meta.passages) if clause else ""
+                report((*loc, "passages", i), f"unknown passage '{ref}'",
+                       f"passages of {cid}: {known}" if known else
+                       "name a passage as <clause id>#<name> from the clause's 'passages:'")
+
+    for i, law in enumerate(rule.laws):
+        if law.authority not in library.authorities:
+            report(("laws", i, "authority"), f"unknown authority id '{law.authority}'",
+                   "add it under the rule's 'authorities:' or to authorities.yaml")
+    for i, ban in enumerate(rule.bans):
+        targets(("bans", i), ban)
+    for i, mandate in enumerate(rule.mandates):
+        targets(("mandates", i, "contradicts"), mandate.contradicts)
+    for i, floor in enumerate(rule.floors):
+        for j, pid in enumerate(floor.covers):
+            provision(("floors", i, "covers", j), pid)
+        for j, cid in enumerate(floor.below):
+            if cid not in library.clauses:
+                report(("floors", i, "below", j), f"unknown clause id '{cid}'",
+                       "run 'drafter clauses list' to see the ids")
+    for i, pid in enumerate(rule.warn):
+        provision(("warn", i), pid)
 
 
 def _check_groups(library: Library, problems: Problems) -> None:

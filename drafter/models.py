@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-Kind = Literal["city", "county", "city-and-county", "town", "village", "state"]
-KINDS: tuple[str, ...] = ("city", "county", "city-and-county", "town", "village", "state")
+Kind = Literal["city", "county", "city-and-county", "town", "village", "borough", "township",
+               "parish", "state"]
+KINDS: tuple[str, ...] = ("city", "county", "city-and-county", "town", "village", "borough",
+                          "township", "parish", "state")
 Area = Literal["detainers", "information", "access", "policing", "structure"]
 AREAS: tuple[str, ...] = ("detainers", "information", "access", "policing", "structure")
 Strength = Literal["strongest", "strong", "baseline"]
@@ -149,6 +152,37 @@ class Review(Strict):
     on: dt.date | str
 
 
+class Finding(Strict):
+    """A finding that is true or fitting only for drafts in some states.
+
+    ``states`` limits it to drafts for those states (two-letter codes); a plain string
+    finding applies everywhere.
+    """
+
+    text: NonEmpty
+    states: list[StateCode] = Field(min_length=1)
+
+    def applies_in(self, state: str) -> bool:
+        return state.upper() in self.states
+
+
+def finding_text(finding: str | Finding) -> str:
+    """The template text of a finding entry, whichever form it takes."""
+    return finding.text if isinstance(finding, Finding) else finding
+
+
+def finding_applies(finding: str | Finding, state: str) -> bool:
+    """Whether a finding belongs in a draft for ``state``."""
+    return not isinstance(finding, Finding) or finding.applies_in(state)
+
+
+class Passage(Strict):
+    """A named part of a clause that state law may withhold."""
+
+    about: NonEmpty  # what the passage does, for counsel and `drafter states show`
+    summary: Summary | None = None  # the clause's plain summary without it (fact sheets)
+
+
 class ClauseMeta(Strict):
     """The front matter of a clause file."""
 
@@ -166,13 +200,16 @@ class ClauseMeta(Strict):
     params: dict[str, Param] = {}
     requires: list[ClauseId] = []
     conflicts: list[ClauseId] = []
-    findings: list[NonEmpty] = []
+    findings: list[NonEmpty | Finding] = []
     authorities: list[str] = []
     sources: list[str] = []
     summary: Summary
     status: Literal["draft", "reviewed"] = "draft"
     reviewed: Review | None = None
     lint: dict[str, str] = {}
+    # Named parts of the text a state rule can withhold (``<id>#<name>`` in a rule); the
+    # template leaves a passage out when ``"<id>#<name>"`` is in ``jurisdiction.withheld``.
+    passages: dict[Slug, Passage] = {}
 
     @model_validator(mode="after")
     def _consistent(self) -> ClauseMeta:
@@ -237,25 +274,97 @@ class Preset(Strict):
     exclude: list[ClauseId] = []
 
 
-class StateLaw(Strict):
-    """One state law that preempts or punishes local policies."""
+LawStatus = Literal["in-force", "partly-enjoined", "enjoined", "not-enforced", "pending", "repealed"]
 
-    authority: str
+
+class Penalty(Strict):
+    """A consequence a state law attaches, and who bears it."""
+
+    who: Literal["entity", "officials", "officers", "residents"]
+    what: NonEmpty
+    status: LawStatus = "in-force"
+    status_note: str = ""
+
+
+class StateLaw(Strict):
+    """One state statute (or order) a rule relies on; ``authority`` names its entry."""
+
+    authority: NonEmpty
+    effective: dt.date
+    status: LawStatus = "in-force"
+    status_note: str = ""
     summary: NonEmpty
-    penalties: NonEmpty
+    penalties: list[Penalty] = []
+
+
+class Targets(Strict):
+    """What a ban, mandate or floor reaches: taxonomy provisions, whole clauses, named passages.
+
+    A passage is ``<clause id>#<name>``, a part of a clause its front matter declares in
+    ``passages:`` and its template leaves out when the name is in ``jurisdiction.withheld``.
+    """
+
+    provisions: list[str] = []
+    clauses: list[str] = []
+    passages: list[str] = []
+
+
+class StateBan(Targets):
+    """What local law may not do under a state statute."""
+
+    law: NonEmpty
+    effective: dt.date | None = None  # default: the law's
+    note: NonEmpty
+
+
+class StateMandate(Strict):
+    """A duty a state places on localities or sheriffs, which a draft must never contradict."""
+
+    law: NonEmpty
+    effective: dt.date | None = None
+    applies_to: list[Kind] = list(KINDS)
+    jail_only: bool = False  # binds only a jurisdiction that runs a jail
+    duty: NonEmpty  # plain words: what still binds the county, its sheriff or its police
+    duty_es: str = ""  # the same in Spanish, for the Spanish fact sheet
+    contradicts: Targets = Targets()
+
+
+class StateFloor(Strict):
+    """Protective state law: what it already secures, and which clauses would go below it."""
+
+    law: NonEmpty
+    effective: dt.date | None = None
+    applies_to: list[Kind] = list(KINDS)
+    covers: list[str] = []  # provision ids state law already secures
+    below: list[str] = []  # clause ids weaker than state law
+    note: NonEmpty
 
 
 class StateRule(Strict):
-    """What a state's anti-sanctuary laws forbid, and what to do about it."""
+    """One state's (or DC's) law on local cooperation with immigration enforcement, as of a date."""
 
     state: StateCode
     name: NonEmpty
-    severity: Literal["ban", "mandate"]
-    laws: list[StateLaw]
-    withhold: list[str] = []
-    warn: list[str] = []
-    open: list[NonEmpty] = []
-    note: NonEmpty
+    as_of: dt.date  # when the sources were last checked
+    stance: Literal["restrictive", "protective", "mixed", "neutral"]
+    summary: NonEmpty  # plain words: what a locality there may and may not do
+    summary_es: str = ""  # the same in Spanish, for the Spanish fact sheet
+    laws: list[StateLaw] = []
+    bans: list[StateBan] = []
+    mandates: list[StateMandate] = []
+    floors: list[StateFloor] = []
+    warn: list[str] = []  # provision ids legally risky there but not banned
+    open: list[NonEmpty] = []  # what remains open to a locality (restrictive states)
+    note: NonEmpty  # for counsel: litigation, uncertainty, what was not found
+    authorities: list[Authority] = []  # entries for the statutes above, kept with the rule
+
+    @model_validator(mode="after")
+    def _laws_named(self) -> StateRule:
+        named = {law.authority for law in self.laws}
+        for item in [*self.bans, *self.mandates, *self.floors]:
+            if item.law not in named:
+                raise ValueError(f"'{item.law}' is not one of this rule's laws (laws[].authority)")
+        return self
 
 
 # ---------------------------------------------------------------- templates/
@@ -289,29 +398,99 @@ class Profile(Strict):
     page: PageSetup = PageSetup()
 
 
-class FormOverride(Strict):
-    """State-specific wording for a jurisdiction kind."""
+class Chamber(Strict):
+    """One house of a state legislature: who presides over it and who attests its acts."""
 
-    enacting_clause: str | None = None
-    approved_as_to_form: str | None = None
+    name: NonEmpty  # "Senate", "House of Representatives", "Assembly"
+    presiding_officer: NonEmpty  # "President of the Senate"
+    clerk: NonEmpty  # "Secretary of the Senate"
+
+
+class FormOverride(Strict):
+    """One state's wording for a kind of jurisdiction, with where it was checked.
+
+    Every field left out keeps the kind's default. ``verified: false`` says the entry was
+    not confirmed against the state's statutes or its municipal league's guidance.
+    """
+
+    exists: bool | None = None  # false: the state has no jurisdictions of this kind
+    full_name: str | None = None
+    short_name: str | None = None
+    governing_body: str | None = None
+    varies: bool | None = None  # the body's name varies by charter: the wizard asks
     presiding_officer: str | None = None
+    executive: str | None = None  # "" = no executive signs or vetoes
     clerk: str | None = None
+    legal_officer: str | None = None  # "" = no approval as to form
+    enacting_clause: str | None = None
+    instrument: str | None = None
+    code_name: str | None = None
+    number_line: str | None = None
+    vote: str | None = None
+    tally: list[NonEmpty] | None = None
+    chambers: list[Chamber] | None = None
+    oversight_body: str | None = None
+    acts_as: Kind | None = None
+    body_es: str | None = None
+    body_es_gender: Literal["f", "m"] | None = None
+    full_name_es: str | None = None
+    source: str = ""
+    verified: bool
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> FormOverride:
+        if self.verified and not self.source.strip():
+            raise ValueError("'verified: true' needs a 'source' (statute or league guidance)")
+        return self
 
 
 class JurisdictionForm(Strict):
-    """How a kind of jurisdiction names itself, enacts, and signs (``templates/jurisdictions``)."""
+    """How a kind of jurisdiction names itself, enacts, votes and signs
+    (``templates/jurisdictions/<kind>.yaml``; docs/jurisdiction-forms.md).
+
+    Text fields may use ``{name}``, ``{full_name}``, ``{governing_body}``,
+    ``{state_name}`` and ``{legislature}``.
+    """
 
     kind: Kind
     full_name: NonEmpty
     short_name: NonEmpty
     governing_body: NonEmpty
+    varies: bool = False
+    presiding_officer: NonEmpty
+    executive: str = ""
+    clerk: NonEmpty
+    legal_officer: str = ""
     instrument: NonEmpty = "Ordinance"
     enacting_clause: NonEmpty
     code_name: NonEmpty
-    presiding_officer: NonEmpty
-    clerk: NonEmpty
-    approved_as_to_form: NonEmpty
+    number_line: NonEmpty = "{INSTRUMENT} NO. ______"
+    vote: NonEmpty = ("PASSED AND ADOPTED by the {governing_body} of the {full_name} on "
+                      "______________, by the following vote:")
+    tally: list[NonEmpty] = ["AYES:", "NOES:", "ABSTAIN:", "ABSENT:"]
+    chambers: list[Chamber] = []
+    oversight_body: str = ""  # who holds forums and receives reports; "" = the governing body
+    acts_as: Kind | None = None  # clauses written for this kind apply (parish -> county)
+    body_es: NonEmpty
+    body_es_gender: Literal["f", "m"]
+    full_name_es: NonEmpty
+    exists: bool = True
+    source: str = ""
+    verified: bool = False
+    note: str = ""
     by_state: dict[StateCode, FormOverride] = {}
+
+    def for_state(self, state: str) -> JurisdictionForm:
+        """The form with one state's override applied (``by_state`` dropped)."""
+        override = self.by_state.get(state)
+        changes: dict[str, Any] = {"by_state": {}}
+        if override is not None:
+            for key in override.model_fields_set | {"verified"}:
+                value = getattr(override, key)
+                if value is not None:
+                    changes[key] = value
+        return self.model_copy(update=changes)
 
 
 # ---------------------------------------------------------------- answers files
@@ -326,18 +505,104 @@ class CodeChapter(Strict):
     current: str | None = None  # file with the chapter's current text: the draft amends it
 
 
+# What a typed name may carry that belongs in ``kind`` instead: "City of Oakland",
+# "Sangamon County", "Jefferson Parish". A trailing "City" is never stripped (Kansas City).
+_NAME_PREFIX = re.compile(r"^(?P<word>city and county|city|county|town|village|borough|township|"
+                          r"parish|state|commonwealth)\s+of\s+(?P<rest>.+)$", re.I)
+_NAME_SUFFIX = re.compile(r"^(?P<rest>.+?),?\s+(?P<word>county|parish|township|borough|village)$",
+                          re.I)
+_KIND_WORD = {"city and county": "city-and-county", "city": "city", "county": "county",
+              "town": "town", "village": "village", "borough": "borough",
+              "township": "township", "parish": "parish", "state": "state",
+              "commonwealth": "state"}
+_UNIT_PREFIX = re.compile(r"^(?:chapter|chap\.|ch\.|title|tit\.|§+)\s*", re.I)
+
+
+def normalize_jurisdiction(data: Any) -> Any:
+    """A jurisdiction as typed, made canonical, or ValueError saying what disagrees.
+
+    "City of Oakland" -> name Oakland (kind city); "Sangamon County" -> Sangamon;
+    "Springfield, Illinois" -> Springfield; "City" -> city; "Illinois" -> IL; code
+    "Chapter 45" -> 45 and "Title 2" -> 2. A name whose kind word contradicts ``kind``
+    ("Town of X" with kind city) is an error. Used by every answers file, batch row and
+    the wizard (through ``JurisdictionAnswers``).
+    """
+    if not isinstance(data, Mapping):
+        return data
+    out = dict(data)
+    kind = out.get("kind")
+    if isinstance(kind, str):
+        kind = kind.strip().lower().replace(" ", "-")
+        kind = {"city-county": "city-and-county", "consolidated": "city-and-county",
+                "commonwealth": "state"}.get(kind, kind)
+        out["kind"] = kind
+    state = out.get("state")
+    if isinstance(state, str):
+        by_name = {v.lower(): k for k, v in US_STATES.items()}
+        out["state"] = by_name.get(state.strip().lower(), state.strip())
+    name = out.get("name")
+    if isinstance(name, str):
+        name = re.sub(r"\s+", " ", name).strip()
+        code = out.get("state") if isinstance(out.get("state"), str) else ""
+        state_name = US_STATES.get(str(code).upper(), "")
+        for tail in (state_name, str(code)):
+            if tail and name.lower().endswith(", " + tail.lower()):
+                name = name[: -len(tail) - 2].strip()
+        said = None
+        match = _NAME_PREFIX.match(name)
+        if match:
+            said, name = _KIND_WORD[match["word"].lower()], match["rest"].strip()
+        else:
+            match = _NAME_SUFFIX.match(name)
+            if match:
+                said, name = _KIND_WORD[match["word"].lower()], match["rest"].strip()
+        if said is not None:
+            if not isinstance(kind, str) or not kind:
+                out["kind"] = kind = said
+            elif said != kind and not (said == "county" and kind == "city-and-county"):
+                raise ValueError(
+                    f"name {data.get('name')!r} says {said} but kind is {kind}: write the name "
+                    f"without the kind word (name: {name}) and set kind: to the kind of "
+                    "government it is")
+        out["name"] = name
+    code = out.get("code")
+    if isinstance(code, Mapping):
+        code = dict(code)
+        for key in ("title", "chapter"):
+            if isinstance(code.get(key), (str, int)) and not isinstance(code.get(key), bool):
+                code[key] = _UNIT_PREFIX.sub("", str(code[key]).strip()).strip()
+        out["code"] = code
+    return out
+
+
 class JurisdictionAnswers(Strict):
-    """The jurisdiction a draft is for."""
+    """The jurisdiction a draft is for. Every officer and wording item of its form
+    (templates/jurisdictions) may be overridden here, where a charter differs."""
 
     name: NonEmpty
     kind: Kind
     state: StateCode
     governing_body: str | None = None
+    governing_body_es: str | None = None  # the body's name in Spanish, e.g. "Junta Escolar"
+    governing_body_es_gender: Literal["f", "m"] | None = None
+    presiding_officer: str | None = None
+    executive: str | None = None  # "" when no executive signs or vetoes
+    clerk: str | None = None
+    legal_officer: str | None = None  # who approves as to form; "" for none
+    enacting_clause: str | None = None
+    instrument: str | None = None
     police: str | None = None
     sheriff: str | None = None
+    probation: str | None = None
+    jail: str | None = None
     agencies: list[NonEmpty] = []
     runs_jail: bool = False
     code: CodeChapter | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalize(cls, data: Any) -> Any:
+        return normalize_jurisdiction(data)
 
 
 class OutputOptions(Strict):
@@ -349,6 +614,7 @@ class OutputOptions(Strict):
     profile: Slug = "standard"
     findings: Literal["first", "all"] = "first"
     date: dt.date | None = None
+    as_of: dt.date | None = None  # apply the state law in force on this day (default: today)
     author: NonEmpty = "drafter"
 
 
@@ -363,3 +629,4 @@ class Answers(Strict):
     output: OutputOptions = OutputOptions()
     library: str | None = None
     allow_preempted: bool = False
+    below_floor: bool = False  # keep an included clause that goes below a state floor, with a warning

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from drafter.docmodel import Block, Chapter, Document, Item, Note, Para, Run, Section, Signature
+from drafter import statelaw
+from drafter.docmodel import (Block, Chapter, Document, Item, Note, Para, Run, Section, Signature,
+                              Signer)
 from drafter.errors import Problems
 from drafter.library import Clause, Definition, Library
 from drafter.markdown import CITE_PREFIX, REF_PREFIX, MarkdownError, parse_blocks
-from drafter.models import US_STATES, Authority
+from drafter.models import US_STATES, Authority, finding_applies, finding_text
 from drafter.numbering import Labeler, code_section_number
 from drafter.resolve import Selection
-from drafter.templating import Markdown, RenderError, render, strip_illegal
+from drafter.templating import Markdown, RenderError, escape_markdown, render, strip_illegal
 
 AREA_PHRASES = {
     "detainers": "immigration detainers and civil immigration enforcement",
@@ -26,26 +28,58 @@ AREA_PHRASES = {
     "access": "access to {short} facilities and people in custody",
     "policing": "community safety and minor offenses",
 }
-DRAFT_NOTICE = ("DRAFT of {date}. A model ordinance prepared with drafter for review by a "
-                "licensed attorney. It is not legal advice and has not been approved as to form.")
+DRAFT_NOTICE = ("DRAFT of {date}. A draft {instrument} prepared with drafter for review by a "
+                "licensed attorney. It is not legal advice{form}.")
+NOT_APPROVED = " and has not been approved as to form"
+
+
+def form_text(text: str, form: Any, name: str, state: str) -> str:
+    """A jurisdiction-form wording with its placeholders filled."""
+    values = {"name": name, "state_name": US_STATES[state],
+              "full_name": form.full_name.format(name=name, state_name=US_STATES[state])}
+    values["governing_body"] = form.governing_body.format(**values)
+    values["legislature"] = values["governing_body"]
+    values["instrument"] = form.instrument
+    values["INSTRUMENT"] = form.instrument.upper()
+    return text.format(**values)
 
 
 def jurisdiction_context(selection: Selection) -> dict[str, Any]:
-    """The ``jurisdiction`` template variable (documented in docs/clause-format.md)."""
+    """The ``jurisdiction`` template variable (documented in docs/clause-format.md).
+
+    Every body and officer comes from ``selection.form`` (the kind's form, the state's
+    entry and the answers file's overrides), so a draft names each one way everywhere.
+    """
     j = selection.source.answers.jurisdiction
     form = selection.form
-    agencies = [strip_illegal(a) for a in (j.police, j.sheriff, *j.agencies) if a]
     name = strip_illegal(j.name)
+
+    def fill(text: str) -> str:
+        return strip_illegal(form_text(text, form, name, j.state))
+
+    named = [strip_illegal(a).strip() for a in (j.police, j.sheriff, j.jail, j.probation,
+                                                *j.agencies) if a and a.strip()]
+    agencies = list(dict.fromkeys(named))
+    governing_body = fill(form.governing_body)
     return {
         "name": name,
-        "full_name": form.full_name.format(name=name),
+        "full_name": fill(form.full_name),
         "short_name": form.short_name,
         "kind": j.kind,
+        "acts_as": form.acts_as or j.kind,
         "state": j.state,
         "state_name": US_STATES[j.state],
-        "governing_body": strip_illegal(j.governing_body or form.governing_body),
+        "governing_body": governing_body,
+        "oversight_body": fill(form.oversight_body) if form.oversight_body else governing_body,
+        "presiding_officer": fill(form.presiding_officer),
+        "executive": fill(form.executive),
+        "clerk": fill(form.clerk),
+        "legal_officer": fill(form.legal_officer),
+        "instrument": form.instrument,
         "police": strip_illegal(j.police or ""),
         "sheriff": strip_illegal(j.sheriff or ""),
+        "jail": strip_illegal(j.jail or ""),
+        "probation": strip_illegal(j.probation or ""),
         "runs_jail": j.runs_jail,
         "agencies": agencies,
         "withheld": list(selection.barred),
@@ -64,6 +98,59 @@ def short_citation(authority: Authority) -> str:
     """The name a commentary sentence uses inline; the full citation goes to a footnote."""
     name = authority.name.replace("*", "").replace("[", "(").replace("]", ")")
     return f"*{name}*" if authority.kind == "case" else name
+
+
+_CITE_IN_PARENS = re.compile(r"\(\[([^\]]+)\]\(" + re.escape(CITE_PREFIX) + r"([\w.-]+)\)\)")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:'s)?")
+
+
+def _name_words(text: str) -> list[str]:
+    return [w.lower().removesuffix("'s") for w in _WORD.findall(text.replace("\u2019", "'"))]
+
+
+def names_authority(before: str, authority: Authority) -> bool:
+    """Whether the sentence before a citation already names the authority.
+
+    "Texas SB 4 requires ... (cite)" or "California's Values Act (cite)": somewhere in the
+    sentence, three words in a row, or two with a number among them, all occur in the
+    authority's name.
+    """
+    sentence = re.split(r"(?<=[.;:!?])\s+(?=[A-Z*(\[])", before)[-1]
+    name = set(_name_words(authority.name)) - _STOP
+    words = _name_words(sentence)
+    if authority.kind == "case":
+        # A case is cited where it is discussed; only its name right before counts.
+        words = words[len(words) - next((i for i, w in enumerate(reversed(words))
+                                         if w not in name), len(words)):]
+    run: list[str] = []
+    for word in [*words, ""]:
+        if word and word in name:
+            run.append(word)
+            continue
+        if len(run) >= 3 or (len(run) >= 2 and any(ch.isdigit() for w in run for ch in w)):
+            return True
+        run = []
+    return False
+
+
+def undouble_citations(markdown: str, authorities: dict[str, Authority]) -> str:
+    """Rewrite "Name ([Name (year) ...](#cite:id))" as "Name (citation)".
+
+    Commentary often names an authority and then cites it in parentheses. ``cite()``
+    renders the authority's name (with its full citation as a footnote, or in place of
+    the name when a writer has no footnotes), which would print the name twice. Where the
+    words before the parenthesis already name it, the parenthesis carries only the
+    citation itself, once, in every output format.
+    """
+    def replace(match: re.Match[str]) -> str:
+        authority = authorities.get(match.group(2))
+        before = markdown[max(0, match.start() - 400):match.start()].split("\n\n")[-1]
+        if authority is None or not names_authority(before, authority):
+            return match.group(0)
+        flag = " **[unverified: check before relying on it]**" if not authority.verified else ""
+        return f"({escape_markdown(authority.citation)}{flag})"
+
+    return _CITE_IN_PARENS.sub(replace, markdown)
 
 
 @dataclass
@@ -145,6 +232,7 @@ class _Renderer:
         ctx = self.context(clause.id if isinstance(clause, Clause) else None, codified)
         source = self.text(clause.commentary, ctx, clause.display, clause.commentary_line,
                            "commentary")
+        source = undouble_citations(source, self.library.authorities)
         paras = [b for b in self.blocks(source, clause.display, clause.commentary_line,
                                         bullets=True) if isinstance(b, Para)]
         meta = clause.meta
@@ -159,11 +247,17 @@ class _Renderer:
     def findings(self) -> list[str]:
         seen: list[str] = []
         every = self.selection.source.answers.output.findings == "all"
+        state = self.jurisdiction["state"]
         for clause in self.selection.clauses:
             ctx = self.context(clause.id, False)
-            # The findings clause states the general purpose in full; others give their first.
+            # A finding limited to some states is recited only in drafts for those states.
+            # The findings clause states the general purpose in full; others give their
+            # first finding that fits the jurisdiction.
+            fitting = [(index, finding_text(finding))
+                       for index, finding in enumerate(clause.meta.findings)
+                       if finding_applies(finding, state)]
             limit = None if every or clause.meta.role == "findings" else 1
-            for index, finding in enumerate(clause.meta.findings[:limit]):
+            for index, finding in fitting[:limit]:
                 line = clause.header.line_of(finding, ("findings", index))
                 text = self.text(finding, ctx, clause.display, line, "finding").strip()
                 text = re.sub(r"\s+", " ", text).rstrip(".;, ")
@@ -252,7 +346,9 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
     terms = used_definitions(probe, library, definition_text) if definitions_clause else []
     has_definitions = bool(definitions_clause and terms)
     findings = r.findings()
-    findings_section = bool(chapter_layout and findings_clause and findings)
+    # A state bill states its findings in a numbered section, not in WHEREAS recitals.
+    findings_section = bool((chapter_layout or j["kind"] == "state") and findings_clause
+                            and findings)
 
     # Labels, from order alone.
     step = selection.profile.code_step
@@ -294,7 +390,9 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
         slot = slots[clause.id]
         body = r.clause_body(clause, slot.codified)
         blocks = r.blocks(body, clause.display, clause.body_line)
-        note = r.note(clause, slot.codified) if annotate else None
+        state_notes = [Para([Run("State law.", bold=True), Run(" " + text)])
+                       for text in state_section_notes(library, selection, clause.id)]
+        note = r.note(clause, slot.codified, extra=state_notes) if annotate else None
         return Section(clause.id, slot.label, slot.ref, clause.meta.title, blocks, note,
                        codified=slot.codified)
 
@@ -334,7 +432,7 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
     if findings_section and findings_clause:
         sections.append(findings_block(findings_clause))
     if chapter_layout and code:
-        code_name = code.name or selection.form.code_name.format(name=j["name"])
+        code_name = code_name_for(selection, j)
         chapter = Chapter(code.chapter, code.chapter_title)
         title_slot = slots["_title"]
         chapter.sections.append(Section("_title", title_slot.label, title_slot.ref, "Title",
@@ -359,34 +457,31 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
 
     recitals = [] if findings_section else [f"WHEREAS, {f}" for f in findings]
     form = selection.form
-    enacting = form.enacting_clause.format(name=j["name"], full_name=j["full_name"],
-                                           governing_body=j["governing_body"],
-                                           state_name=j["state_name"])
+    enacting = strip_illegal(form_text(form.enacting_clause, form, j["name"], j["state"]))
     if recitals:
         recitals = [text + "; and" for text in recitals[:-1]] + [recitals[-1] + "."]
         enacting = "NOW, THEREFORE, " + enacting[0].lower() + enacting[1:]
     title = long_title(selection, j, code_name_for(selection, j) if chapter_layout else None)
     date_text = f"{day:%B} {day.day}, {day.year}"
     warnings = state_warnings(library, selection)
-    signature = Signature(
-        votes=[f"PASSED AND ADOPTED by the {j['governing_body']} of the {j['full_name']} "
-               f"on ______________, by the following vote:"],
-        presiding_officer=form.presiding_officer, clerk=form.clerk,
-        counsel=form.approved_as_to_form)
-    number_line = f"{form.instrument.upper()} NO. ______"
+    signature = signature_block(selection, j)
+    number_line = strip_illegal(form_text(form.number_line, form, j["name"], j["state"]))
+    noun = "bill" if j["kind"] == "state" else form.instrument.lower()
     return Document(
         number_line=number_line, title=title,
-        draft_notice=DRAFT_NOTICE.format(date=date_text), warnings=warnings,
+        draft_notice=DRAFT_NOTICE.format(date=date_text, instrument=noun,
+                                         form=NOT_APPROVED if j["legal_officer"] else ""),
+        warnings=warnings,
         recitals=recitals, enacting_clause=enacting, sections=sections, signature=signature,
         jurisdiction=j["full_name"], date=date_text,
-        header=f"{form.instrument} No. ______ · {j['full_name']} · DRAFT {date_text}",
+        header=f"{number_line.title()} · {j['full_name']} · DRAFT {date_text}",
         citations={**r.cited, **{a: str(format_citation(library.authorities[a]))
                                  for c in selection.clauses
                                  for a in (*c.meta.authorities, *c.meta.sources)
                                  if a in library.authorities}},
         commentary=commentary,
-        properties={"title": title, "subject": "Model ordinance with commentary",
-                    "keywords": ", ".join(["draft ordinance", f"preset {selection.preset}",
+        properties={"title": title, "subject": f"Draft {noun} with commentary",
+                    "keywords": ", ".join([f"draft {noun}", f"preset {selection.preset}",
                                            *sorted({c.meta.area for c in selection.clauses})]),
                     "preset": selection.preset, "date": day.isoformat(),
                     **trace_properties(library, selection)})
@@ -409,12 +504,45 @@ def trace_properties(library: Library, selection: Selection) -> dict[str, str]:
                      f"with preset {selection.preset}. For review by a licensed attorney."}
 
 
+def signature_block(selection: Selection, j: dict[str, Any]) -> Signature:
+    """Vote record and signatures from the jurisdiction form: one vote per chamber, the
+    presiding officer(s), the executive who approves (mayor, governor) unless the presiding
+    officer is the executive, the clerk's attestation and the approval as to form."""
+    form = selection.form
+
+    def fill(text: str) -> str:
+        return strip_illegal(form_text(text, form, j["name"], j["state"]))
+
+    if form.chambers:
+        votes = [f"PASSED by the {c.name} of the {j['full_name']} on ______________, by the "
+                 "following vote:" for c in form.chambers]
+        rows = [[Signer("", fill(c.presiding_officer)) for c in form.chambers],
+                [Signer("ATTEST:", fill(c.clerk)) for c in form.chambers]]
+    else:
+        votes = [fill(form.vote)]
+        rows = [[Signer("", j["presiding_officer"])]]
+    executive = j["executive"]
+    approval = (Signer("APPROVED:", executive, dated=True)
+                if executive and executive.lower() != j["presiding_officer"].lower() else None)
+    attest = [] if form.chambers else [Signer("ATTEST:", j["clerk"])]
+    if j["legal_officer"]:
+        attest.append(Signer("APPROVED AS TO FORM:", j["legal_officer"]))
+    if form.chambers:
+        # the presiding officers, their clerks, then the governor
+        rows += [[approval]] if approval else []
+    else:
+        rows[0] = [Signer("", ""), *rows[0]] if approval is None else [*rows[0], approval]
+        rows += [attest]
+    return Signature(votes=votes, presiding_officer=j["presiding_officer"], clerk=j["clerk"],
+                     counsel=j["legal_officer"], signers=rows, tally=list(form.tally))
+
+
 def code_name_for(selection: Selection, j: dict[str, Any]) -> str:
     """The code's name: from the answers, or the jurisdiction form's default."""
     code = selection.source.answers.jurisdiction.code
     if code and code.name:
         return code.name
-    return selection.form.code_name.format(name=j["name"])
+    return form_text(selection.form.code_name, selection.form, j["name"], j["state"])
 
 
 def long_title(selection: Selection, j: dict[str, Any], code_name: str | None) -> str:
@@ -422,7 +550,10 @@ def long_title(selection: Selection, j: dict[str, Any], code_name: str | None) -
     areas = [a for a in AREA_PHRASES if any(c.meta.area == a for c in selection.clauses)]
     phrases = [AREA_PHRASES[a].format(short=j["short_name"]) for a in areas]
     subject = _join(phrases) or "the relationship between local government and federal immigration enforcement"
-    lead = f"An {selection.form.instrument} of the {j['governing_body']} of the {j['full_name']}"
+    instrument = selection.form.instrument
+    article = "An" if instrument[:1].lower() in "aeiou" else "A"
+    lead = (f"{article} {instrument}" if j["kind"] == "state"
+            else f"{article} {instrument} of the {j['governing_body']} of the {j['full_name']}")
     code = selection.source.answers.jurisdiction.code
     if code_name and code and code.current:
         return (f'{lead} Amending Chapter {code.chapter} ("{code.chapter_title}") of Title '
@@ -440,18 +571,73 @@ def _join(items: list[str]) -> str:
 
 
 def state_warnings(library: Library, selection: Selection) -> list[str]:
-    """The prominent state-law warnings printed at the top of a draft."""
-    rule = selection.state_rule
-    if rule is None:
+    """The boxed state-law notice at the top of a draft: what state law forbids, requires and
+    already secures on the draft's date, and what this draft changed because of it."""
+    state = selection.state
+    if state is None or not state.restricts and not state.covered:
         return []
-    lines = [f"{rule.name} state law limits what this ordinance can do. {rule.note}"]
-    for law in rule.laws:
-        authority = library.authorities.get(law.authority)
-        name = f"{authority.name} ({authority.citation})" if authority else law.authority
-        lines.append(f"{name}: {law.summary} Penalties: {law.penalties}")
-    if selection.withheld:
-        titles = [library.clauses[c].meta.title for c in selection.withheld]
-        lines.append("Withheld from this draft because state law forbids them: "
-                     + "; ".join(titles) + ".")
+    rule = state.rule
+    day = state.as_of
+    lines = [f"STATE LAW NOTICE ({rule.name}, law in force on {day:%B} {day.day}, {day.year}). "
+             f"{rule.summary}"]
+    if state.ignored:
+        lines.append(f"WARNING: this draft was built with --allow-preempted. It keeps provisions that "
+                     f"{rule.name} law forbids or that contradict a state mandate. Adopting it may expose "
+                     f"the {selection.form.short_name} and its officials to the penalties below.")
+    for cid, why in selection.below_floor.items():
+        lines.append(f"WARNING: \u201c{library.clauses[cid].meta.title}\u201d goes below state law, which "
+                     f"already requires more ({why}). It was kept only because the build asked for it.")
+    in_force = [law for law in state.laws if law.status != "repealed"]
+    for law in in_force:
+        text = (f"{statelaw.law_name(library, law.authority)}, in effect since "
+                f"{law.effective:%B} {law.effective.day}, {law.effective.year}: {law.summary}")
+        if law.status != "in-force":
+            text += f" Status: {law.status.replace('-', ' ')}. {law.status_note}".rstrip()
+        penalties = [f"{_PENALTY_WHO[p.who]}: {p.what}"
+                     + (f" ({p.status.replace('-', ' ')}: {p.status_note})".replace(": )", ")")
+                        if p.status != "in-force" else "")
+                     for p in law.penalties]
+        if penalties:
+            text += " Penalties. " + " ".join(penalties)
+        lines.append(text)
+    for mandate in state.mandates:
+        lines.append(f"State law still requires, and this draft does not change it: {mandate.duty}")
+    if selection.withheld_why:
+        left_out = [f"\u201c{library.clauses[cid].meta.title}\u201d ({why})"
+                    for cid, why in sorted(selection.withheld_why.items())]
+        lines.append("Left out of this draft because of state law: " + "; ".join(left_out) + ".")
+    changed = [cid for cid in selection.changes if any(c.id == cid for c in selection.clauses)]
+    if changed:
+        lines.append("Changed because of state law (see each section's note): "
+                     + "; ".join(f"\u201c{library.clauses[cid].meta.title}\u201d" for cid in changed) + ".")
+    if state.covered and library.taxonomy is not None:
+        by_law: dict[str, list[str]] = {}
+        for pid, law in state.covered.items():
+            by_law.setdefault(law, []).append(library.taxonomy.provisions[pid].split(";")[0].lower())
+        for law, items in by_law.items():
+            lines.append(f"State law already requires this of every local agency ({law}): "
+                         + "; ".join(items) + ". This draft restates and goes beyond it; it never "
+                         "goes below it.")
+    for item in state.pending:
+        lines.append(f"Coming into force on {item.effective:%B} {item.effective.day}, "
+                     f"{item.effective.year}: {statelaw.law_name(library, item.law)}. {item.what} "
+                     "Rebuild the draft on or after that date.")
     return lines
+
+
+_PENALTY_WHO = {"entity": "For the government itself", "officials": "For officials personally",
+                "officers": "For officers", "residents": "Enforced by residents"}
+
+
+def state_section_notes(library: Library, selection: Selection, clause_id: str) -> list[str]:
+    """Why state law changed this section, for its commentary."""
+    notes = list(selection.changes.get(clause_id, []))
+    state = selection.state
+    if state is not None and library.taxonomy is not None:
+        clause = library.clauses[clause_id]
+        covered = [state.covered[p] for p in clause.meta.provisions if p in state.covered]
+        if covered:
+            notes.append(f"State law already requires the core of this section ({covered[0]}); the "
+                         "section restates it so the local rule stands even if state law changes.")
+    return notes
 

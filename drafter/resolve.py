@@ -8,16 +8,20 @@ file line that caused it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drafter import statelaw
 from drafter.errors import Problem, Problems
 from drafter.library import Clause, Library
-from drafter.models import Answers, FormOverride, JurisdictionForm, Profile, StateRule
+from drafter.models import US_STATES, Answers, JurisdictionForm, Profile, StateRule
 from drafter.resources import display_path
 from drafter.sources import YamlDoc, load_yaml_file, validate
+from drafter.statelaw import StateOutcome
+from drafter.templating import strip_illegal
 
 
 @dataclass
@@ -61,7 +65,11 @@ class Selection:
     state_rule: StateRule | None
     warnings: list[Problem] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # clause ids state law removed
-    barred: list[str] = field(default_factory=list)  # provision ids state law forbids here
+    barred: list[str] = field(default_factory=list)  # provisions, clauses, passages withheld here
+    state: StateOutcome | None = None  # the state law applied, on the draft's date
+    withheld_why: dict[str, str] = field(default_factory=dict)  # clause id -> why
+    changes: dict[str, list[str]] = field(default_factory=dict)  # clause id -> what changed, why
+    below_floor: dict[str, str] = field(default_factory=dict)  # clause id -> floor (kept on request)
 
 
 AREA_RANK = {"detainers": 0, "information": 1, "access": 2, "policing": 3, "structure": 4}
@@ -79,7 +87,8 @@ def clause_order(clause: Clause) -> tuple[int, bool, int, int, str]:
 
 
 def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
-            profile: str | None = None, allow_preempted: bool | None = None) -> Selection:
+            profile: str | None = None, allow_preempted: bool | None = None,
+            as_of: dt.date | None = None, below_floor: bool = False) -> Selection:
     """Choose the clauses and parameter values for one draft, or raise every problem."""
     problems = Problems()
     answers = source.answers
@@ -87,6 +96,8 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
     jurisdiction = answers.jurisdiction
     warnings: list[Problem] = []
     allow = answers.allow_preempted if allow_preempted is None else allow_preempted
+    below_floor_ok = below_floor or answers.below_floor
+    as_of = as_of or answers.output.as_of
 
     preset_id = preset or answers.preset
     if preset_id not in library.presets:
@@ -96,27 +107,15 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
         problems.raise_errors()
 
     rule = library.states.get(jurisdiction.state)
-    if rule is not None:
-        laws = "; ".join(_law_name(library, law.authority) for law in rule.laws)
-        line, col = source.at("jurisdiction", "state")
-        if allow:
-            warnings.append(Problem(shown, line, col,
-                                    f"{rule.name} law preempts or punishes sanctuary policies "
-                                    f"({laws}); --allow-preempted keeps protections it forbids",
-                                    "have a lawyer licensed in the state review the draft first",
-                                    "warning"))
-        else:
-            fallback = "preemption-safe"
-            warnings.append(Problem(shown, line, col,
-                                    f"{rule.name} law preempts or punishes sanctuary policies "
-                                    f"({laws}); the draft uses the '{fallback}' set instead of "
-                                    f"'{preset_id}'",
-                                    "pass --allow-preempted to keep the withheld protections",
-                                    "warning"))
-            if fallback in library.presets:
-                preset_id = fallback
+    state = statelaw.outcome(library, rule, kinds=kinds_like(library, jurisdiction.kind, jurisdiction.state),
+                             runs_jail=jurisdiction.runs_jail,
+                             as_of=as_of or dt.date.today(), allow_preempted=allow) \
+        if rule is not None else None
+    if state is not None:
+        _state_warnings(library, state, source, warnings)
 
     chosen = _preset_clauses(library, preset_id)
+    like = kinds_like(library, jurisdiction.kind, jurisdiction.state)
     explicit: set[str] = set()
     for index, cid in enumerate(answers.exclude):
         if cid not in library.clauses:
@@ -142,7 +141,7 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
         explicit.add(key)
         chosen[key] = cid
         clause = library.clauses[cid]
-        if jurisdiction.kind not in clause.meta.applies_to:
+        if not applies(clause.meta.applies_to, like):
             line, col = source.at("include", index)
             problems.add(shown, line, col,
                          message=f"'{cid}' does not apply to a {jurisdiction.kind}",
@@ -151,32 +150,19 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
 
     selected = {cid for cid in chosen.values()}
     for cid in sorted(selected):
-        if jurisdiction.kind not in library.clauses[cid].meta.applies_to:
+        if not applies(library.clauses[cid].meta.applies_to, like):
             selected.discard(cid)
             warnings.append(Problem(shown, *source.at("jurisdiction", "kind"),
                                     f"left out '{cid}': it does not apply to a {jurisdiction.kind}",
                                     severity="warning"))
 
-    withheld: list[str] = []
-    barred: set[str] = set(rule.withhold) if rule is not None and not allow else set()
-    for cid in sorted(selected):
-        # A clause goes when its main protection is barred; a barred secondary one is left
-        # out of its text by the template (jurisdiction.withheld).
-        provisions = library.clauses[cid].meta.provisions
-        if provisions and provisions[0] in barred:
-            selected.discard(cid)
-            withheld.append(cid)
-    if withheld:
-        warnings.append(Problem(shown, *source.at("jurisdiction", "state"),
-                                f"withheld under {rule.name} law: " + ", ".join(withheld),
-                                severity="warning"))
-    if rule is not None:
-        risky = sorted(cid for cid in selected
-                       if set(rule.warn).intersection(library.clauses[cid].meta.provisions))
-        if risky:
-            warnings.append(Problem(shown, *source.at("jurisdiction", "state"),
-                                    f"legally risky under {rule.name} law: " + ", ".join(risky),
-                                    "see the draft's state-law note", "warning"))
+    withheld: dict[str, str] = {}  # clause id -> why state law removed it
+    changes: dict[str, list[str]] = {}  # clause id -> what state law changed in it, and why
+    below_floor: dict[str, str] = {}  # clause id -> the floor it goes below (--below-floor)
+    if state is not None:
+        _apply_state(library, state, source, selected, set(answers.include), below_floor_ok,
+                     withheld, changes, below_floor, warnings, problems)
+    problems.raise_errors()
 
     excluded = set(answers.exclude)
     pending = sorted(selected)
@@ -221,10 +207,7 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
         line, col = source.at("output", "profile")
         problems.add(shown, line, col, message=f"unknown profile '{profile_id}'",
                      hint="choose one of: " + ", ".join(sorted(library.profiles)))
-    form = library.forms.get(jurisdiction.kind)
-    if form is None:
-        problems.add(shown, *source.at("jurisdiction", "kind"),
-                     message=f"no jurisdiction form for '{jurisdiction.kind}' in templates/")
+    form = jurisdiction_form(library, source, problems, warnings)
     layout = answers.output.layout or ("chapter" if jurisdiction.code else "standalone")
     if layout == "chapter" and jurisdiction.code is None:
         line, col = source.at("output", "layout")
@@ -234,23 +217,198 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
     problems.raise_errors()
     assert form is not None
     clauses = sorted((library.clauses[cid] for cid in selected), key=clause_order)
+    barred = sorted(state.withheld) if state is not None else []
     return Selection(source, preset_id, clauses, params, library.profiles[profile_id],
-                     apply_state_form(form, jurisdiction.state), layout, rule, warnings,
-                     withheld, sorted(barred))
+                     form, layout, rule, warnings,
+                     sorted(withheld), barred, state, dict(withheld), changes, below_floor)
+
+
+# Answers-file fields that override the same item of the jurisdiction form.
+ANSWER_OVERRIDES = {"governing_body": "governing_body", "presiding_officer": "presiding_officer",
+                    "executive": "executive", "clerk": "clerk", "legal_officer": "legal_officer",
+                    "enacting_clause": "enacting_clause", "instrument": "instrument",
+                    "governing_body_es": "body_es",
+                    "governing_body_es_gender": "body_es_gender"}
+
+
+STRENGTH_RANK = {"strongest": 0, "strong": 1, "baseline": 2}
+
+
+def _state_warnings(library: Library, state: StateOutcome, source: AnswersFile,
+                    warnings: list[Problem]) -> None:
+    """Console warnings: the state's stance, --allow-preempted, laws not yet in force."""
+    rule, shown = state.rule, source.display
+    line, col = source.at("jurisdiction", "state")
+    if state.ignored and (rule.bans or rule.mandates):
+        warnings.append(Problem(shown, line, col,
+                                f"--allow-preempted: this draft keeps what {rule.name} law forbids or "
+                                "contradicts; it carries a boxed warning",
+                                "have a lawyer licensed in the state review the draft first", "warning"))
+    for item in state.pending:
+        warnings.append(Problem(shown, line, col,
+                                f"{statelaw.law_name(library, item.law)} takes effect on "
+                                f"{item.effective:%B} {item.effective.day}, {item.effective.year}; "
+                                f"this draft applies the law of {state.as_of.isoformat()}",
+                                f"build with --as-of {item.effective.isoformat()} to see the draft "
+                                "under it", "warning"))
+
+
+def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, selected: set[str],
+                 included: set[str], below_floor_ok: bool, withheld: dict[str, str],
+                 changes: dict[str, list[str]], below_floor: dict[str, str],
+                 warnings: list[Problem], problems: Problems) -> None:
+    """Withhold or swap what state law bans or a mandate rules out; keep every floor."""
+    shown = source.display
+    answers = source.answers
+    rule = state.rule
+    barred = state.withheld
+
+    def blocked(cid: str) -> str | None:
+        """Why state law keeps ``cid`` out of this draft, or None."""
+        clause = library.clauses[cid]
+        if cid in barred:
+            return barred[cid]
+        provisions = clause.meta.provisions
+        if provisions and provisions[0] in barred:
+            return barred[provisions[0]]
+        return None
+
+    def alternatives(cid: str) -> list[str]:
+        """The other variants of a clause's group, strongest first."""
+        group = library.clauses[cid].meta.variant_of
+        if not group:
+            return []
+        members = [c for c in library.clauses.values() if c.meta.variant_of == group and c.id != cid
+                   and answers.jurisdiction.kind in c.meta.applies_to]
+        return [c.id for c in sorted(members, key=lambda c: (STRENGTH_RANK[c.meta.strength], c.id))]
+
+    for cid in sorted(selected):
+        floor = state.below.get(cid)
+        if floor is None:
+            continue
+        law = statelaw.law_name(library, floor.law)
+        if cid in included:
+            if below_floor_ok:
+                below_floor[cid] = f"{law}: {floor.note}"
+                warnings.append(Problem(shown, *source.at("include", answers.include.index(cid)),
+                                        f"'{cid}' goes below {law}; kept because of --below-floor",
+                                        "the draft carries a boxed warning", "warning"))
+            else:
+                problems.add(shown, *source.at("include", answers.include.index(cid)),
+                             message=f"'{cid}' goes below {rule.name} law: {law}. {floor.note}",
+                             hint="include a stronger variant, or pass --below-floor to build it with a "
+                                  "boxed warning")
+            continue
+        better = next((a for a in alternatives(cid) if a not in state.below and not blocked(a)), None)
+        selected.discard(cid)
+        if better is None:
+            withheld[cid] = f"{law}: {floor.note}"
+            continue
+        selected.add(better)
+        changes.setdefault(better, []).append(
+            f"Uses this stronger alternative instead of the weaker one the preset chose, because {law} "
+            f"already requires more. {floor.note}")
+        warnings.append(Problem(shown, *source.at("jurisdiction", "state"),
+                                f"'{cid}' goes below {law}; the draft uses '{better}' instead",
+                                severity="warning"))
+
+    for cid in sorted(selected):
+        why = blocked(cid)
+        if why is None:
+            continue
+        selected.discard(cid)
+        other = next((a for a in alternatives(cid) if not blocked(a) and a not in state.below), None)
+        if other is not None and other not in selected:
+            selected.add(other)
+            changes.setdefault(other, []).append(f"Used instead of a variant state law rules out. {why}")
+        else:
+            withheld[cid] = why
+    if withheld:
+        warnings.append(Problem(shown, *source.at("jurisdiction", "state"),
+                                f"withheld under {rule.name} law: " + ", ".join(sorted(withheld)),
+                                "see the draft's state-law notice", "warning"))
+    for cid in sorted(selected):
+        clause = library.clauses[cid]
+        for name, passage in clause.meta.passages.items():
+            why = barred.get(f"{cid}#{name}")
+            if why:
+                about = passage.about.split(" (")[0]
+                changes.setdefault(cid, []).append(f"Leaves out {about[0].lower()}{about[1:]}. {why}")
+        for pid in clause.meta.provisions[1:]:
+            if pid in barred:
+                topic = library.taxonomy.provisions[pid].split(";")[0] if library.taxonomy else pid
+                changes.setdefault(cid, []).append(
+                    f"Leaves out what this section would say on \u201c{topic}\u201d. {barred[pid]}")
+    risky = sorted(cid for cid in selected
+                   if set(state.risky).intersection(library.clauses[cid].meta.provisions)
+                   or cid in state.risky)
+    if risky:
+        warnings.append(Problem(shown, *source.at("jurisdiction", "state"),
+                                f"legally risky under {rule.name} law: " + ", ".join(risky),
+                                "see the draft's state-law notice", "warning"))
+
+
+def kinds_like(library: Library, kind: str, state: str) -> set[str]:
+    """The kind, and the kind whose clauses it takes (a parish acts as a county)."""
+    form = library.forms.get(kind)
+    like = form.for_state(state).acts_as if form is not None else None
+    return {kind, like} if like else {kind}
+
+
+def applies(applies_to: list[str], like: set[str]) -> bool:
+    """Whether a clause (or state duty) written for ``applies_to`` reaches these kinds."""
+    return bool(like.intersection(applies_to))
 
 
 def apply_state_form(form: JurisdictionForm, state: str) -> JurisdictionForm:
-    """The form with the state's own wording (e.g. a California county's enacting clause)."""
-    override: FormOverride | None = form.by_state.get(state)
-    if override is None:
-        return form
-    changes = {k: v for k, v in override.model_dump().items() if v is not None}
+    """The form with the state's own wording (e.g. a California county's Board of Supervisors)."""
+    return form.for_state(state)
+
+
+def jurisdiction_form(library: Library, source: AnswersFile, problems: Problems,
+                      warnings: list[Problem]) -> JurisdictionForm | None:
+    """The one form a draft uses for every body, officer and wording: the kind's defaults,
+    then the state's entry, then the answers file's overrides."""
+    j = source.answers.jurisdiction
+    shown = source.display
+    base = library.forms.get(j.kind)
+    if base is None:
+        problems.add(shown, *source.at("jurisdiction", "kind"),
+                     message=f"no jurisdiction form for '{j.kind}' in templates/jurisdictions/")
+        return None
+    form = base.for_state(j.state)
+    if not form.exists:
+        have = sorted(k for k, f in library.forms.items() if f.for_state(j.state).exists)
+        problems.add(shown, *source.at("jurisdiction", "kind"),
+                     message=f"{US_STATES[j.state]} has no {j.kind} governments"
+                             + (f" ({form.note})" if form.note else ""),
+                     hint="kinds there: " + ", ".join(have))
+        return None
+    changes: dict[str, Any] = {}
+    for field_name, form_field in ANSWER_OVERRIDES.items():
+        value = getattr(j, field_name)
+        if value is None:
+            continue
+        value = strip_illegal(value).strip()
+        if form_field in ("executive", "legal_officer") and value.lower() in ("none", "no"):
+            value = ""
+        if not value and form_field not in ("executive", "legal_officer"):
+            continue
+        official = getattr(form, form_field)
+        if (form_field == "governing_body" and form.verified and not form.varies
+                and value.lower() != official.lower()):
+            warnings.append(Problem(
+                shown, *source.at("jurisdiction", field_name),
+                f"the answers file calls the governing body '{value}'; a {j.kind} in "
+                f"{US_STATES[j.state]} is governed by the {official}"
+                + (f" ({form.source})" if form.source else ""),
+                "the draft uses the answers file's name everywhere; remove governing_body "
+                "to use the usual one", "warning"))
+        changes[form_field] = value
+    if "governing_body" in changes and "body_es" not in changes:
+        # the Spanish default named another body; the fact sheet then keeps the English name
+        changes["body_es"] = changes["governing_body"]
     return form.model_copy(update=changes)
-
-
-def _law_name(library: Library, authority_id: str) -> str:
-    authority = library.authorities.get(authority_id)
-    return f"{authority.name}, {authority.citation}" if authority else authority_id
 
 
 def _group_key(library: Library, cid: str) -> str:

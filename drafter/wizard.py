@@ -12,12 +12,16 @@ from typing import Any
 import click
 
 from drafter.library import Library
-from drafter.models import KINDS, US_STATES
+from drafter.models import KINDS, US_STATES, normalize_jurisdiction
 
 LAW_ENFORCEMENT_DEFAULT = {"city": "{name} Police Department", "town": "{name} Police Department",
                            "village": "{name} Police Department",
+                           "borough": "{name} Police Department",
+                           "township": "{name} Police Department",
                            "city-and-county": "{name} Police Department",
-                           "county": "{name} County Sheriff's Office", "state": ""}
+                           "county": "{name} County Sheriff's Office",
+                           "parish": "{name} Parish Sheriff's Office", "state": ""}
+SHERIFF_KINDS = ("county", "parish")
 
 
 @dataclass
@@ -38,22 +42,36 @@ class Plan:
 
 
 def defaults(library: Library, name: str, kind: str, state: str) -> Plan:
-    """A complete plan from the three facts every draft needs."""
-    form = library.forms[kind]
+    """A complete plan from the three facts every draft needs.
+
+    The name is normalized as the answers loader does ("Sangamon County" -> Sangamon);
+    the governing body is left to the jurisdiction form (templates/jurisdictions) unless
+    the form says it varies by charter, so the answers file never contradicts it.
+    """
+    fixed = normalize_jurisdiction({"name": name, "kind": kind, "state": state})
+    name, kind, state = fixed["name"], fixed["kind"], str(fixed["state"]).upper()
     agency = LAW_ENFORCEMENT_DEFAULT[kind].format(name=name)
-    return Plan(name=name, kind=kind, state=state.upper(), governing_body=form.governing_body,
-                police=agency if kind != "county" else "",
-                sheriff=agency if kind == "county" else "", runs_jail=kind == "county")
+    sheriff_kind = kind in SHERIFF_KINDS
+    return Plan(name=name, kind=kind, state=state, governing_body="",
+                police=agency if not sheriff_kind else "",
+                sheriff=agency if sheriff_kind else "", runs_jail=sheriff_kind)
+
+
+def state_form(library: Library, kind: str, state: str) -> Any:
+    """The jurisdiction form for this kind in this state."""
+    return library.forms[kind].for_state(state)
 
 
 def state_summary(library: Library, state: str) -> list[str]:
     """What the state's law allows, in a few lines (shown as soon as the state is known)."""
     rule = library.states.get(state)
     if rule is None:
-        return [f"{US_STATES[state]}: no state law in drafter's library forbids sanctuary "
-                "policies. Every protection is open (check with a local lawyer)."]
-    lines = [f"{rule.name}: {rule.note}"]
+        return [f"{US_STATES[state]}: drafter has no rule for this state's law yet; check with a "
+                "local lawyer what it allows."]
+    lines = [f"{rule.name} (law checked {rule.as_of.isoformat()}): {rule.summary}"]
+    lines += [f"  state law requires: {m.duty}" for m in rule.mandates]
     lines += [f"  still open: {item}" for item in rule.open[:4]]
+    lines.append(f"  details: drafter states show {rule.state}")
     return lines
 
 
@@ -61,13 +79,25 @@ def interview(library: Library, plan_name: str | None = None) -> Plan:
     """Ask the questions; return the answers."""
     echo = click.echo
     name = plan_name or click.prompt("Name of the city, county or state (without 'City of')")
-    kind = click.prompt("Kind of jurisdiction", type=click.Choice(KINDS), default="city")
+    kind = click.prompt("Kind of jurisdiction", type=click.Choice(KINDS, case_sensitive=False),
+                        default="city").lower()
     state = click.prompt("State (two letters, e.g. CA)", value_proc=_state)
     for line in state_summary(library, state):
         echo(line)
-    plan = defaults(library, name, kind, state)
-    plan.governing_body = click.prompt("Governing body", default=plan.governing_body)
-    if kind != "state":
+    try:
+        plan = defaults(library, name, kind, state)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    form = state_form(library, plan.kind, state)
+    if not form.exists:
+        raise click.UsageError(f"{US_STATES[state]} has no {plan.kind} governments. {form.note}")
+    if form.varies or not form.verified:
+        # only what drafter cannot infer: the body's name differs by charter here
+        body = click.prompt("Governing body", default=form.governing_body)
+        plan.governing_body = "" if body == form.governing_body else body
+    else:
+        echo(f"Governing body: {form.governing_body} ({form.source})")
+    if plan.kind != "state":
         plan.police = click.prompt("Police department (blank if none)",
                                    default=plan.police, show_default=True) or ""
         plan.sheriff = click.prompt("Sheriff's office (blank if none)",
@@ -110,7 +140,8 @@ def interview(library: Library, plan_name: str | None = None) -> Plan:
 
 
 def _state(value: str) -> str:
-    code = value.strip().upper()
+    by_name = {v.lower(): k for k, v in US_STATES.items()}
+    code = by_name.get(value.strip().lower(), value.strip().upper())
     if code not in US_STATES:
         raise click.BadParameter("use the two-letter code of a US state, e.g. CA or TX")
     return code
@@ -138,7 +169,9 @@ def answers_yaml(plan: Plan, library: Library, analysis: Any | None = None,
         f"  name: {_q(plan.name)}  # without 'City of' / 'County of'",
         f"  kind: {plan.kind}  # {' | '.join(KINDS)}",
         f"  state: {plan.state}  # {US_STATES[plan.state]}",
-        f"  governing_body: {_q(plan.governing_body)}",
+        *([f"  governing_body: {_q(plan.governing_body)}"] if plan.governing_body else
+          [f"  # governing_body: {_q(_form_body(library, plan))}  # from templates/jurisdictions;"
+           " uncomment to override"]),
         f"  police: {_q(plan.police)}  # the police department, if any",
         f"  sheriff: {_q(plan.sheriff)}  # the sheriff's office, if any",
         f"  runs_jail: {_q(plan.runs_jail)}  # whether it operates a jail",
@@ -161,6 +194,11 @@ def answers_yaml(plan: Plan, library: Library, analysis: Any | None = None,
               "  formats: [docx, md]  # docx, md, html, txt, pdf",
               "  profile: standard  # standard | pleading | codepub | plain"]
     return "\n".join(lines) + "\n"
+
+
+def _form_body(library: Library, plan: Plan) -> str:
+    form = state_form(library, plan.kind, plan.state)
+    return form.governing_body
 
 
 def _policy_comments(analysis: Any | None, policy_name: str) -> list[str]:
