@@ -88,13 +88,38 @@ class Chapter:
 
 
 @dataclass
+class Signer:
+    """One signature line: a lead ("ATTEST:"), the signer's title, and a date line."""
+
+    lead: str
+    title: str
+    dated: bool = False
+
+
+@dataclass
 class Signature:
-    """Vote tally and signature lines, always left blank for the clerk."""
+    """Vote tally and signature lines, always left blank for the clerk.
+
+    ``signers`` are rows of one or two lines; without them the classic block is built
+    from ``presiding_officer``, ``clerk`` and ``counsel``. A line with an empty title is an
+    empty cell.
+    """
 
     votes: list[str]
     presiding_officer: str
     clerk: str
     counsel: str
+    signers: list[list[Signer]] = field(default_factory=list)  # rows of one or two lines
+    tally: list[str] = field(default_factory=lambda: ["AYES:", "NOES:", "ABSTAIN:", "ABSENT:"])
+
+    def rows(self) -> list[list[Signer]]:
+        """The signature lines, row by row, as every writer lays them out."""
+        if self.signers:
+            return self.signers
+        last = [Signer("ATTEST:", self.clerk)]
+        if self.counsel:
+            last.append(Signer("APPROVED AS TO FORM:", self.counsel))
+        return [[Signer("", ""), Signer("", self.presiding_officer)], last]
 
 
 @dataclass
@@ -104,7 +129,7 @@ class Document:
     number_line: str
     title: str
     draft_notice: str
-    warnings: list[str]
+    warnings: list[Para]  # the boxed notices under the title (state law), in order
     recitals: list[str]
     enacting_clause: str
     sections: list[Section]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from drafter.docmodel import Document, Item, Note, Para, Run, Section
+from drafter.docmodel import Document, Item, Note, Para, Run, Section, Signer
 
 LEVEL_STYLES = ["OrdLevel1", "OrdLevel2", "OrdLevel3", "OrdLevel4", "OrdLevel5"]
 
@@ -42,7 +42,7 @@ def layout(document: Document) -> list[Line]:
               Line("OrdNotice", [Run(document.draft_notice)], key="~notice")]
     if document.legend:
         lines.append(Line("OrdNotice", [Run(document.legend)], key="~legend"))
-    lines += [Line("OrdWarning", [Run(w)], key=f"~warning{i}") for i, w in enumerate(document.warnings)]
+    lines += [Line("OrdWarning", list(w.runs), key=f"~warning{i}") for i, w in enumerate(document.warnings)]
     lines += [Line("OrdRecital", [Run(r)], key=f"~recital{i}") for i, r in enumerate(document.recitals)]
     if document.enacting_clause:
         lines.append(Line("OrdEnacting", [Run(document.enacting_clause)], key="~enacting"))
@@ -60,6 +60,15 @@ def layout(document: Document) -> list[Line]:
             lines.append(Line("OrdBody", [Run(vote)], kind="tally", key=f"~vote{index}"))
         lines.append(Line("OrdSignature", [], kind="signature", key="~signature"))
     return lines
+
+
+def signer_text(signer: Signer, rule: str) -> str:
+    """One signature line as text, lines separated by newlines ("" for an empty cell)."""
+    if not signer.title and not signer.lead:
+        return ""
+    lead = f"{signer.lead}\n\n" if signer.lead else ""
+    date = "\nDate: ______________" if signer.dated else ""
+    return f"{lead}{rule}\n{signer.title}{date}"
 
 
 def _section_lines(section: Section, document: Document) -> list[Line]:

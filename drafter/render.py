@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from drafter import statelaw
-from drafter.docmodel import (Block, Chapter, Document, Item, Note, Para, Run, Section, Signature,
-                              Signer)
+from drafter.docmodel import Block, Chapter, Document, Item, Note, Para, Run, Section, Signature, Signer
 from drafter.errors import Problems
 from drafter.library import Clause, Definition, Library
 from drafter.markdown import CITE_PREFIX, REF_PREFIX, MarkdownError, parse_blocks
@@ -570,63 +568,77 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + ", and " + items[-1]
 
 
-def state_warnings(library: Library, selection: Selection) -> list[str]:
-    """The boxed state-law notice at the top of a draft: what state law forbids, requires and
-    already secures on the draft's date, and what this draft changed because of it."""
+def state_warnings(library: Library, selection: Selection) -> list[Para]:
+    """The boxed state-law notice under a draft's title: what state law forbids, requires and
+    already secures on the draft's date, and what this draft left out or changed because of it.
+    Short by design; ``drafter states show XX`` and each section's note give the detail."""
     state = selection.state
     if state is None or not state.restricts and not state.covered:
         return []
     rule = state.rule
-    day = state.as_of
-    lines = [f"STATE LAW NOTICE ({rule.name}, law in force on {day:%B} {day.day}, {day.year}). "
-             f"{rule.summary}"]
+    out: list[Para] = []
+
+    def add(lead: str, text: str) -> None:
+        out.append(Para([Run(lead, bold=True), Run(" " + text)]))
+
+    add(f"State law notice: {rule.name}, as of {_day(state.as_of)}.", rule.summary)
     if state.ignored:
-        lines.append(f"WARNING: this draft was built with --allow-preempted. It keeps provisions that "
-                     f"{rule.name} law forbids or that contradict a state mandate. Adopting it may expose "
-                     f"the {selection.form.short_name} and its officials to the penalties below.")
+        add("Warning.", f"This draft was built with --allow-preempted: it keeps provisions that "
+                        f"{rule.name} law forbids or that contradict a state mandate. Adopting it may "
+                        "expose the jurisdiction and its officials to the penalties below.")
     for cid, why in selection.below_floor.items():
-        lines.append(f"WARNING: \u201c{library.clauses[cid].meta.title}\u201d goes below state law, which "
-                     f"already requires more ({why}). It was kept only because the build asked for it.")
-    in_force = [law for law in state.laws if law.status != "repealed"]
-    for law in in_force:
-        text = (f"{statelaw.law_name(library, law.authority)}, in effect since "
-                f"{law.effective:%B} {law.effective.day}, {law.effective.year}: {law.summary}")
+        add("Warning.", f"\u201c{library.clauses[cid].meta.title}\u201d goes below state law, which "
+                        f"already requires more ({why}). It was kept only because the build asked for it.")
+    for law in state.laws:
+        if law.status == "repealed":
+            continue
+        authority = library.authorities.get(law.authority)
+        name = authority.name if authority else law.authority
+        text = f"({authority.citation}) " if authority else ""
+        text += f"In force since {_day(law.effective)}."
         if law.status != "in-force":
-            text += f" Status: {law.status.replace('-', ' ')}. {law.status_note}".rstrip()
-        penalties = [f"{_PENALTY_WHO[p.who]}: {p.what}"
-                     + (f" ({p.status.replace('-', ' ')}: {p.status_note})".replace(": )", ")")
-                        if p.status != "in-force" else "")
-                     for p in law.penalties]
-        if penalties:
-            text += " Penalties. " + " ".join(penalties)
-        lines.append(text)
-    for mandate in state.mandates:
-        lines.append(f"State law still requires, and this draft does not change it: {mandate.duty}")
-    if selection.withheld_why:
-        left_out = [f"\u201c{library.clauses[cid].meta.title}\u201d ({why})"
-                    for cid, why in sorted(selection.withheld_why.items())]
-        lines.append("Left out of this draft because of state law: " + "; ".join(left_out) + ".")
-    changed = [cid for cid in selection.changes if any(c.id == cid for c in selection.clauses)]
+            text += f" {law.status.replace('-', ' ').capitalize()}: {law.status_note}".rstrip(": ")
+        if law.penalties:
+            text += " Penalties: " + " ".join(
+                f"{_PENALTY_WHO[p.who]}: {p.what}"
+                + (f" ({p.status.replace('-', ' ')})" if p.status != "in-force" else "")
+                for p in law.penalties)
+        add(f"{name}.", text)
+    if state.mandates:
+        add("What state law still requires here.", " ".join(m.duty for m in state.mandates))
+    by_law: dict[str, list[str]] = {}
+    for cid, why in sorted(selection.withheld_why.items(), key=lambda kv: library.clauses[kv[0]].meta.title):
+        law = getattr(why, "law", "")
+        by_law.setdefault(law, []).append(f"\u201c{library.clauses[cid].meta.title}\u201d")
+    if by_law:
+        add("Left out of this draft.", " ".join(
+            f"Because of {_short_law(library, law)}: {'; '.join(titles)}." for law, titles in by_law.items()))
+    changed = [c.meta.title for c in selection.clauses if c.id in selection.changes]
     if changed:
-        lines.append("Changed because of state law (see each section's note): "
-                     + "; ".join(f"\u201c{library.clauses[cid].meta.title}\u201d" for cid in changed) + ".")
-    if state.covered and library.taxonomy is not None:
-        by_law: dict[str, list[str]] = {}
-        for pid, law in state.covered.items():
-            by_law.setdefault(law, []).append(library.taxonomy.provisions[pid].split(";")[0].lower())
-        for law, items in by_law.items():
-            lines.append(f"State law already requires this of every local agency ({law}): "
-                         + "; ".join(items) + ". This draft restates and goes beyond it; it never "
-                         "goes below it.")
+        add("Changed because of state law.", "; ".join(f"\u201c{t}\u201d" for t in changed)
+            + ". Each of these sections' notes says what was changed and why.")
+    if state.covered:
+        laws = sorted(set(state.covered.values()))
+        add("Already state law.", f"Parts of this draft restate what {' and '.join(laws)} already "
+                                  "require of every local agency, so that they stay in local law; no "
+                                  "part of it goes below state law.")
     for item in state.pending:
-        lines.append(f"Coming into force on {item.effective:%B} {item.effective.day}, "
-                     f"{item.effective.year}: {statelaw.law_name(library, item.law)}. {item.what} "
-                     "Rebuild the draft on or after that date.")
-    return lines
+        add(f"Coming into force {_day(item.effective)}.",
+            f"{_short_law(library, item.law)}: {item.what} Rebuild the draft on or after that date.")
+    return out
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _short_law(library: Library, authority_id: str) -> str:
+    authority = library.authorities.get(authority_id)
+    return authority.name if authority else authority_id
 
 
 _PENALTY_WHO = {"entity": "For the government itself", "officials": "For officials personally",
-                "officers": "For officers", "residents": "Enforced by residents"}
+                "officers": "For officers", "residents": "Through residents"}
 
 
 def state_section_notes(library: Library, selection: Selection, clause_id: str) -> list[str]:

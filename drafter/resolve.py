@@ -20,7 +20,7 @@ from drafter.library import Clause, Library
 from drafter.models import US_STATES, Answers, JurisdictionForm, Profile, StateRule
 from drafter.resources import display_path
 from drafter.sources import YamlDoc, load_yaml_file, validate
-from drafter.statelaw import StateOutcome
+from drafter.statelaw import Reason, StateOutcome
 from drafter.templating import strip_illegal
 
 
@@ -67,7 +67,7 @@ class Selection:
     withheld: list[str] = field(default_factory=list)  # clause ids state law removed
     barred: list[str] = field(default_factory=list)  # provisions, clauses, passages withheld here
     state: StateOutcome | None = None  # the state law applied, on the draft's date
-    withheld_why: dict[str, str] = field(default_factory=dict)  # clause id -> why
+    withheld_why: dict[str, Reason] = field(default_factory=dict)  # clause id -> why
     changes: dict[str, list[str]] = field(default_factory=dict)  # clause id -> what changed, why
     below_floor: dict[str, str] = field(default_factory=dict)  # clause id -> floor (kept on request)
 
@@ -156,7 +156,7 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
                                     f"left out '{cid}': it does not apply to a {jurisdiction.kind}",
                                     severity="warning"))
 
-    withheld: dict[str, str] = {}  # clause id -> why state law removed it
+    withheld: dict[str, Reason] = {}  # clause id -> why state law removed it
     changes: dict[str, list[str]] = {}  # clause id -> what state law changed in it, and why
     below_floor: dict[str, str] = {}  # clause id -> the floor it goes below (--below-floor)
     if state is not None:
@@ -168,12 +168,22 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
     pending = sorted(selected)
     while pending:
         cid = pending.pop()
+        if cid not in selected:
+            continue
         for need in library.clauses[cid].meta.requires:
             if need in selected:
                 continue
-            if need in excluded or need in withheld:
-                line, col = source.at("exclude", answers.exclude.index(need)) \
-                    if need in excluded else source.at("jurisdiction", "state")
+            why = withheld.get(need) or (_state_blocks(library, state, need) if state else None)
+            if why and need not in excluded:
+                # What state law removes takes with it every clause that cannot stand alone.
+                selected.discard(cid)
+                withheld[cid] = Reason(why.law, f"it depends on \u201c{library.clauses[need].meta.title}"
+                                                f"\u201d, which state law leaves out ({why})", "depends")
+                pending = [p for p in pending if p != cid] + [
+                    c for c in sorted(selected) if cid in library.clauses[c].meta.requires]
+                break
+            if need in excluded:
+                line, col = source.at("exclude", answers.exclude.index(need))
                 problems.add(shown, line, col,
                              message=f"'{cid}' requires '{need}', which this draft leaves out",
                              hint=f"stop excluding '{need}' or also exclude '{cid}'")
@@ -234,6 +244,16 @@ ANSWER_OVERRIDES = {"governing_body": "governing_body", "presiding_officer": "pr
 STRENGTH_RANK = {"strongest": 0, "strong": 1, "baseline": 2}
 
 
+def _state_blocks(library: Library, state: StateOutcome, cid: str) -> Reason | None:
+    """Why state law keeps clause ``cid`` out of a draft (named, or its main provision), or None."""
+    if cid in state.withheld:
+        return state.withheld[cid]
+    provisions = library.clauses[cid].meta.provisions
+    if provisions and provisions[0] in state.withheld:
+        return state.withheld[provisions[0]]
+    return None
+
+
 def _state_warnings(library: Library, state: StateOutcome, source: AnswersFile,
                     warnings: list[Problem]) -> None:
     """Console warnings: the state's stance, --allow-preempted, laws not yet in force."""
@@ -254,7 +274,7 @@ def _state_warnings(library: Library, state: StateOutcome, source: AnswersFile,
 
 
 def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, selected: set[str],
-                 included: set[str], below_floor_ok: bool, withheld: dict[str, str],
+                 included: set[str], below_floor_ok: bool, withheld: dict[str, Reason],
                  changes: dict[str, list[str]], below_floor: dict[str, str],
                  warnings: list[Problem], problems: Problems) -> None:
     """Withhold or swap what state law bans or a mandate rules out; keep every floor."""
@@ -263,15 +283,8 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
     rule = state.rule
     barred = state.withheld
 
-    def blocked(cid: str) -> str | None:
-        """Why state law keeps ``cid`` out of this draft, or None."""
-        clause = library.clauses[cid]
-        if cid in barred:
-            return barred[cid]
-        provisions = clause.meta.provisions
-        if provisions and provisions[0] in barred:
-            return barred[provisions[0]]
-        return None
+    def blocked(cid: str) -> Reason | None:
+        return _state_blocks(library, state, cid)
 
     def alternatives(cid: str) -> list[str]:
         """The other variants of a clause's group, strongest first."""
@@ -302,7 +315,7 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
         better = next((a for a in alternatives(cid) if a not in state.below and not blocked(a)), None)
         selected.discard(cid)
         if better is None:
-            withheld[cid] = f"{law}: {floor.note}"
+            withheld[cid] = Reason(floor.law, f"{law}: {floor.note}", "secures")
             continue
         selected.add(better)
         changes.setdefault(better, []).append(

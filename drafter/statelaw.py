@@ -17,6 +17,18 @@ from drafter.library import Library
 from drafter.models import StateFloor, StateLaw, StateMandate, StateRule, Targets
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why state law changed a draft: the law (an authority id) and the words that say so."""
+
+    law: str
+    text: str
+    verb: str = "forbids"  # forbids (a ban) | requires (a mandate) | secures (a floor)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class Pending:
     """A ban, mandate or floor that is not yet in force on the draft's date."""
@@ -34,7 +46,7 @@ class StateOutcome:
     rule: StateRule
     as_of: dt.date
     laws: list[StateLaw]  # in force (or at least enacted and effective) on as_of
-    withheld: dict[str, str] = field(default_factory=dict)  # target -> why (bans and mandates)
+    withheld: dict[str, Reason] = field(default_factory=dict)  # target -> why (bans and mandates)
     mandates: list[StateMandate] = field(default_factory=list)  # binding this jurisdiction
     floors: list[StateFloor] = field(default_factory=list)  # binding this jurisdiction
     below: dict[str, StateFloor] = field(default_factory=dict)  # clause id -> the floor it breaks
@@ -99,7 +111,7 @@ def outcome(library: Library, rule: StateRule, *, kinds: set[str], runs_jail: bo
             continue
         if not allow_preempted:
             for target in _targets(ban):
-                result.withheld.setdefault(target, f"{law_name(library, ban.law)}: {ban.note}")
+                result.withheld.setdefault(target, Reason(ban.law, f"{law_name(library, ban.law)}: {ban.note}"))
     for mandate in rule.mandates:
         if not kinds & set(mandate.applies_to) or (mandate.jail_only and not runs_jail):
             continue
@@ -107,7 +119,7 @@ def outcome(library: Library, rule: StateRule, *, kinds: set[str], runs_jail: bo
             continue
         result.mandates.append(mandate)
         if not allow_preempted:
-            why = f"{law_name(library, mandate.law)} requires: {mandate.duty}"
+            why = Reason(mandate.law, f"{law_name(library, mandate.law)} requires: {mandate.duty}", "requires")
             for target in _targets(mandate.contradicts):
                 result.withheld.setdefault(target, why)
     for floor in rule.floors:

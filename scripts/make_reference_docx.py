@@ -25,7 +25,7 @@ PARAGRAPH_STYLES = {
     "OrdTitle": ("Ord Title", "Normal", dict(align="center", bold=True, caps=True, after=12,
                                               indent=0.5, right=0.5)),
     "OrdNotice": ("Ord Notice", "Normal", dict(size=9, italic=True, after=12, border=True)),
-    "OrdWarning": ("Ord Warning", "Normal", dict(size=10, bold=True, after=6, border=True,
+    "OrdWarning": ("Ord Warning", "Normal", dict(size=10, bold=False, after=6, border=True,
                                                   color="9C0006")),
     "OrdRecital": ("Ord Recital", "Normal", dict(first=0.5, after=12, align="justify")),
     "OrdEnacting": ("Ord Enacting", "Normal", dict(bold=True, after=12, first=0.5)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from drafter.docmodel import Document, Run
-from drafter.layout import Line, layout
+from drafter.layout import Line, layout, signer_text
 from drafter.writers.markdown import anchor
 
 STYLE = """
@@ -14,7 +14,7 @@ body { font-family: "Times New Roman", Times, serif; max-width: 46em; margin: 2e
 .OrdNumber, .OrdChapter { text-align: center; font-weight: bold; }
 .OrdTitle { text-align: center; font-weight: bold; text-transform: uppercase; margin: 1em 3em; }
 .OrdNotice { font-style: italic; font-size: .9em; border: 1px solid #888; padding: .4em .6em; }
-.OrdWarning { font-weight: bold; color: #9c0006; border: 1px solid #9c0006; padding: .4em .6em; }
+.OrdWarning { color: #9c0006; border: 1px solid #9c0006; padding: .4em .6em; }
 .OrdRecital, .OrdBody, .OrdCodeBody { text-indent: 2.5em; text-align: justify; }
 .OrdEnacting { font-weight: bold; text-indent: 2.5em; }
 .OrdSection, .OrdCodeSection { font-weight: bold; margin-top: 1.2em; }
@@ -47,16 +47,18 @@ class HtmlWriter:
 
     def _line(self, line: Line) -> str:
         if line.kind == "signature":
-            s = self.document.signature
             rule = "_" * 32
-            return (f'<table class="signature"><tr><td></td><td>{rule}<br>{escape(s.presiding_officer)}'
-                    f"</td></tr><tr><td>ATTEST:<br><br>{rule}<br>{escape(s.clerk)}</td>"
-                    f"<td>APPROVED AS TO FORM:<br><br>{rule}<br>{escape(s.counsel)}</td></tr></table>")
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{escape(signer_text(s, rule)).replace(chr(10), '<br>')}</td>"
+                                 for s in row) + "</tr>"
+                for row in self.document.signature.rows())
+            return f'<table class="signature">{rows}</table>'
+
         ident = f' id="{anchor(line.bookmark)}"' if line.bookmark else ""
         text = self._runs(line.runs)
         if line.kind == "tally":
             return (f'<p class="OrdBody"{ident}>{text}</p>'
-                    + "".join(f"<p>{t}</p>" for t in ("AYES:", "NOES:", "ABSTAIN:", "ABSENT:")))
+                    + "".join(f"<p>{escape(t)}</p>" for t in self.document.signature.tally))
         if line.label or line.continuation is not None:
             depth = line.level if line.level is not None else line.continuation or 0
             label = escape(line.label)

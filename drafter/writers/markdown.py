@@ -50,7 +50,9 @@ class MarkdownWriter:
         lines += [f"# {_escape(document.title.upper())}", "",
                   f"> *{_escape(document.draft_notice)}*", ""]
         for warning in document.warnings:
-            lines += [f"> **Warning:** {_escape(warning)}", ""]
+            lines += [f"> {runs_markdown(warning.runs)}", ">"]
+        if document.warnings:
+            lines[-1] = ""
         for recital in document.recitals:
             lines += [_escape(recital), ""]
         if document.enacting_clause:
@@ -118,9 +120,15 @@ class MarkdownWriter:
         lines: list[str] = []
         for vote in signature.votes:
             lines += [_escape(vote), ""]
-            lines += ["AYES:  ", "NOES:  ", "ABSTAIN:  ", "ABSENT:", ""]
+            lines += [t + "  " for t in signature.tally[:-1]] + signature.tally[-1:] + [""]
         rule = "\\_" * 32
-        lines += [rule + "  ", _escape(signature.presiding_officer), "",
-                  "ATTEST:", "", rule + "  ", _escape(signature.clerk), "",
-                  "APPROVED AS TO FORM:", "", rule + "  ", _escape(signature.counsel), ""]
+        for row in signature.rows():
+            for signer in row:
+                if not signer.title:
+                    continue
+                if signer.lead:
+                    lines += [_escape(signer.lead), ""]
+                lines += [rule + "  ", _escape(signer.title), ""]
+                if signer.dated:
+                    lines += ["Date: \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_", ""]
         return lines
