@@ -223,7 +223,7 @@ FACT_RULES: tuple[Rule, ...] = (
     Rule("F-02", "warning", "commentary or finding shows the tool's machinery",
          "describe the gap or the section in words, or use {{ ref(\"id\") }}; no loophole, "
          "clause or taxonomy ids and no tool name in council-facing text", None,
-         "Closes `loophole.coverage-gap`; see detainers.no-holds."),
+         "Closes loophole.coverage-gap; see detainers.no-holds."),
 )
 
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")

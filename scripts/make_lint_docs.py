@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drafter.checks import FACT_RULES
 from drafter.lint import DOCUMENT_RULES, LOOPHOLES, RULES, SENTENCE_LIMIT
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "lint-rules.md"
@@ -52,6 +53,21 @@ def render() -> str:
               "", "| loophole id | what the text shows |", "|---|---|"]
     for pattern in LOOPHOLES:
         lines.append(f"| {pattern.id} | {pattern.what} |")
+    lines += ["", "## Fact and council-facing rules (`drafter check`)", "",
+              "Commentary is read by council members and city attorneys, so every year or figure it",
+              "states must be traceable, and nothing in it may show how the tool works. These rules",
+              "run over the commentary of every clause and definition (F-02 also over findings).",
+              "A sentence passes F-01 when it, or the sentence next to it in the same paragraph,",
+              "calls `cite(\"id\")`. Numbers that name a thing rather than state a fact do not",
+              "count: section and bill numbers (§ 1373, SB 54, Local Law 228), reporter citations,",
+              "287(g)-style subsections, form numbers and ordinals. An unknown id in `authorities`,",
+              "`sources` or `cite()` is an error (see below). `scripts/claims_audit.py` lists every",
+              "sentence F-01 finds, with its citations, in `docs/claims-audit.md`.", "",
+              "| rule | severity | what it finds | fix | example that triggers it |",
+              "|---|---|---|---|---|"]
+    for rule in FACT_RULES:
+        example = rule.example.replace("|", "\\|")
+        lines.append(f"| {rule.id} | {rule.severity} | {rule.title} | {rule.hint} | `{example}` |")
     lines += ["", "## Library checks (`drafter check`)", "",
               "Besides the rules above, `drafter check` reports, each with file, line and column:",
               "YAML syntax errors and duplicate keys; unknown, missing and mistyped fields; ids that",
