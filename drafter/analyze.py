@@ -431,6 +431,36 @@ PROVISIONS: dict[str, tuple[Rule, ...]] = {
           r"|effective|operative)",
           "an effective date"),
     ),
+    # 2025-2026 measures (clauses/taxonomy.yaml additions)
+    "detainer.federal-contract-loophole": (
+        R((r"(?:Marshals Service|federal bed contracts?|jail-bed contracts? with (?:the )?(?:U\.?S\.? )?Marshals)",),
+          "binding", r"\bmay (?:hold|house|accept)\b",
+          "federal jail-bed contracts (U.S. Marshals) cannot hold people for immigration enforcement"),
+    ),
+    "info.surveillance-data": (
+        R((r"\b(?:acquir|operat|buy|purchas|subscri|obtain by subscription)\w*",
+           r"(?:license plate readers?\b(?! (?:data|systems? and))|\bALPR\b(?! data)|from (?:a |any )?data brokers?)"),
+          "prohibit", None, "no license plate reader networks or data-broker purchases"),
+        R((r"(?:license plate reader|\bALPR\b)", r"\bdelet"), "duty", None,
+          "license plate reader data deleted on a short schedule"),
+    ),
+    "access.officer-identification": (
+        R((r"\bwear\w*\s+(?:a\s+|any\s+)?(?:face coverings?|masks?)\b",), "prohibit", None,
+          "officers may not hide their faces, under one rule for every agency"),
+    ),
+    "access.care-places-warrant": (
+        R((r"\bdesignat\w*\b[^.]{0,120}\bnon-?public\b",), "duty", None,
+          "schools, child care, clinics and libraries mark non-public areas closed without a judicial warrant"),
+    ),
+    "access.court-arrest-any-officer": (
+        R((r"\bstatutory damages\b", r"\barrest"), "any", None,
+          "civil arrests at court by any officer, enforced by statutory damages",
+          document=r"\bcivil arrest"),
+    ),
+    "structure.rights-remedy": (
+        R((r"\bcivil immigration enforcement\b", r"(?:deprivation of a right|\bright under the Constitution)"), "any",
+          None, "a civil action for rights violated during civil immigration enforcement"),
+    ),
 }
 
 MANDATES = (

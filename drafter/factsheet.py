@@ -103,22 +103,31 @@ TEXT = {
                    "revise un abogado con licencia; no es asesoría legal."),
     },
 }
-BODY_ES = {"City Council": "Concejo Municipal", "Board of Supervisors": "Junta de Supervisores",
-           "Board of Commissioners": "Junta de Comisionados", "Town Council": "Concejo del Pueblo",
-           "Board of Trustees": "Junta de Síndicos", "Selectboard": "Junta de Selectos",
-           "Legislature": "Poder Legislativo"}
+# Spanish names of governing bodies, with their grammatical gender ("la Junta", "el Concejo").
+# The legal vocabulary the sheets use is listed, with reasons, in docs/glossary-es.md.
+BODY_ES = {"City Council": ("Concejo Municipal", "m"), "Board of Supervisors": ("Junta de Supervisores", "f"),
+           "Board of Commissioners": ("Junta de Comisionados", "f"), "Town Council": ("Concejo del Pueblo", "m"),
+           "Board of Trustees": ("Junta de Síndicos", "f"), "Selectboard": ("Junta de Selectos", "f"),
+           "Legislature": ("Poder Legislativo", "m"), "Board of County Commissioners": ("Junta de Comisionados del Condado", "f"),
+           "Commissioners Court": ("Corte de Comisionados", "f"), "County Commission": ("Comisión del Condado", "f"),
+           "City Commission": ("Comisión Municipal", "f"), "Board of Aldermen": ("Junta de Concejales", "f"),
+           "County Council": ("Concejo del Condado", "m"), "Metropolitan Council": ("Concejo Metropolitano", "m")}
+# A body not in the map is named generically rather than left in English.
+BODY_ES_FALLBACK = ("órgano de gobierno local", "m")
+# Renderings a Spanish fact sheet must never use (see docs/glossary-es.md and tests/test_spanish.py).
+BANNED_ES = ("orden de detención migratoria", "libertad condicional", "alguacil", "se borran las condenas",
+             "El Junta", "del Junta")
 
 
 def spanish_body(form: Any, body: str) -> tuple[str, bool]:
     """The governing body's name in Spanish and whether it is feminine, from the
     jurisdiction form (``body_es``, ``body_es_gender``; the answers file may override both).
-    A body the form does not name (an English override) is looked up in BODY_ES, else kept."""
+    A body the form does not name (an English override) is looked up in BODY_ES, else given
+    a generic Spanish name rather than left in English."""
     if form.body_es and form.body_es != body:
         return form.body_es, form.body_es_gender == "f"
-    spanish = BODY_ES.get(body, body)
-    feminine = spanish.split(" ", 1)[0] in ("Junta", "Comisión", "Corte", "Legislatura",
-                                           "Asamblea")
-    return spanish, feminine
+    name, gender = BODY_ES.get(body, BODY_ES_FALLBACK)
+    return name, gender == "f"
 
 
 def factsheet_document(library: Library, selection: Selection, ordinance: Document,
