@@ -142,7 +142,7 @@ def test_a_ban_withholds_clauses_and_passages_and_says_why(tmp_path, overlay) ->
     assert "detainers.no-holds" not in chosen and "detainers.no-287g" not in chosen
     assert not chosen & {"detainers.holds-conviction-limited", "detainers.holds-reimbursed"}
     text = _text(library, selection)
-    assert "STATE LAW NOTICE" in text and "Test Ban Act" in text
+    assert "State law notice: Texas" in text and "Test Ban Act" in text
     assert "Removal from office" in text  # penalties, and who bears them
     assert "stop, detain, search" in text and "stop, detain, question" not in text
     # The mandate binds counties that run a jail, not cities: the forum's vote stays here.
@@ -175,7 +175,7 @@ def test_allow_preempted_keeps_everything_with_a_boxed_warning(tmp_path, overlay
     selection = _selection(tmp_path, library, kind="county", state="TX", allow_preempted=True,
                            as_of=dt.date(2026, 11, 29))
     assert "detainers.no-holds" in {c.id for c in selection.clauses}
-    assert "WARNING: this draft was built with --allow-preempted" in _text(library, selection)
+    assert "This draft was built with --allow-preempted" in _text(library, selection)
 
 
 def test_a_preset_below_a_floor_gets_the_stronger_variant(tmp_path, overlay) -> None:
@@ -306,25 +306,36 @@ def test_287g_mandate_states_get_nothing_that_restricts_287g(tmp_path, library, 
             assert "structure.forum#agreements" in selection.barred
         assert selection.state.mandates, "the sheriff's duty must be stated"
     text = _text(library, selection)
-    assert "287(g)" in text.split("STATE LAW NOTICE")[1][:6000]
+    notice = text.split("State law notice:")[1].split("\n\n")[0]
+    assert "What state law still requires here." in notice and "287(g)" in notice
 
 
 def test_as_of_dates_differ_exactly_where_a_law_took_effect(tmp_path, library) -> None:
     early, late = dt.date(2025, 6, 1), TODAY
+    moved = []
     for state in STATES:
         rule = library.states[state]
         laws = {law.authority: law for law in rule.laws}
         changed = set()
-        for item in [*rule.bans, *[m for m in rule.mandates if "county" in m.applies_to]]:
+        for item in [*rule.bans, *[m for m in rule.mandates if {"county", "parish"} & set(m.applies_to)]]:
             when = item.effective or laws[item.law].effective
             targets = item if hasattr(item, "provisions") else item.contradicts
             if early < when <= late and laws[item.law].status not in ("enjoined", "repealed"):
                 changed |= {*targets.provisions, *targets.clauses, *targets.passages}
-        before = _selection(tmp_path, library, kind="county", state=state, as_of=early)
-        after = _selection(tmp_path, library, kind="county", state=state, as_of=late)
+        kind = local_kinds(library, state)[-1]
+        before = _selection(tmp_path, library, kind=kind, state=state, as_of=early)
+        after = _selection(tmp_path, library, kind=kind, state=state, as_of=late)
         assert set(after.barred) ^ set(before.barred) <= changed, state
         if changed - set(before.barred):
             assert set(after.barred) != set(before.barred), state
+            moved.append(state)
+    assert "NH" in moved, moved  # HB 511 and SB 62 took effect on January 1, 2026
+    # Texas SB 8 (in force January 1, 2026) removes nothing SB 4 had not already removed, but the
+    # sheriff's new duty appears in the notice of the later draft only.
+    texts = [_text(library, _selection(tmp_path, library, kind="county", state="TX", as_of=day))
+             for day in (early, late)]
+    duties = [t.split("What state law still requires here.**")[1].split("\n")[0] for t in texts]
+    assert "287(g)" not in duties[0] and "287(g)" in duties[1]
 
 
 def test_state_law_doc_is_current() -> None:
