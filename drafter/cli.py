@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from drafter import __version__
-from drafter.models import KINDS
+from drafter.kinds import KINDS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from drafter.kinds import KINDS as _KINDS
+
 Kind = Literal["city", "county", "city-and-county", "town", "village", "borough", "township",
                "parish", "state"]
-KINDS: tuple[str, ...] = ("city", "county", "city-and-county", "town", "village", "borough",
-                          "township", "parish", "state")
+KINDS: tuple[str, ...] = _KINDS
+assert KINDS == get_args(Kind), "drafter/kinds.py and Kind must list the same kinds"
 Area = Literal["detainers", "information", "access", "policing", "structure"]
 AREAS: tuple[str, ...] = ("detainers", "information", "access", "policing", "structure")
 Strength = Literal["strongest", "strong", "baseline"]

@@ -35,7 +35,7 @@ def test_wizard_defaults_and_build(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = load(out)
     assert data["jurisdiction"] == {"name": "Springfield", "kind": "city", "state": "IL",
-                                    "governing_body": "City Council",
+                                    # governing_body comes from the jurisdiction form, not the answers file
                                     "police": "Springfield Police Department", "sheriff": None,
                                     "runs_jail": False}
     assert data["preset"] == "strongest" and data["include"] == []

@@ -36,7 +36,7 @@ from docx.shared import Inches, Pt
 from docx.text.paragraph import Paragraph
 
 from drafter.docmodel import Document, Note, Run
-from drafter.layout import LEVEL_STYLES, Line, citation_runs, layout, markdown_runs
+from drafter.layout import LEVEL_STYLES, Line, citation_runs, layout, markdown_runs, signer_text
 from drafter.models import Profile
 from drafter.numbering import LEVEL_FORMATS
 from drafter.templating import strip_illegal
@@ -230,7 +230,7 @@ class DocxWriter:
             _no_numbering(paragraph._p.get_or_add_pPr())
         if line.kind == "tally":
             paragraph.paragraph_format.space_before = Pt(12)
-            for tally in ("AYES:", "NOES:", "ABSTAIN:", "ABSENT:"):
+            for tally in self.document.signature.tally:
                 vote = self.word.add_paragraph()
                 vote._p.style = "OrdVote"
                 vote.add_run(tally)
@@ -375,12 +375,11 @@ class DocxWriter:
         spacer = self.word.add_paragraph()
         spacer._p.style = "OrdSignature"
         spacer.paragraph_format.space_before = Pt(24)
-        table = self.word.add_table(rows=2, cols=2)
+        rows = signature.rows()
+        table = self.word.add_table(rows=len(rows), cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         rule = "_" * 32
-        cells = [("", f"{rule}\n{signature.presiding_officer}"),
-                 (f"ATTEST:\n\n{rule}\n{signature.clerk}",
-                  f"APPROVED AS TO FORM:\n\n{rule}\n{signature.counsel}")]
+        cells = [[signer_text(s, rule) for s in row] + [""] * (2 - len(row)) for row in rows]
         for row, texts in zip(table.rows, cells, strict=True):
             for cell, text in zip(row.cells, texts, strict=True):
                 paragraph = cell.paragraphs[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from drafter.docmodel import Document
-from drafter.layout import Line, layout
+from drafter.layout import Line, layout, signer_text
 
 WIDTH = 80
 
@@ -25,13 +25,18 @@ class TextWriter:
     def _line(self, line: Line) -> list[str]:
         text = "".join(run.text for run in line.runs)
         if line.kind == "signature":
-            s = self.document.signature
             rule = "_" * 32
-            return [f"{'':40}{rule}", f"{'':40}{s.presiding_officer}", "",
-                    f"ATTEST:{'':33}APPROVED AS TO FORM:", "",
-                    f"{rule:40}{rule}", f"{s.clerk:40}{s.counsel}"]
+            out: list[str] = []
+            for row in self.document.signature.rows():
+                cells = [signer_text(s, rule).split("\n") for s in row]
+                depth = max(len(c) for c in cells)
+                cells = [[""] * (depth - len(c)) + c for c in cells]
+                out += [f"{a:40}{b}".rstrip() for a, b in
+                        zip(*(cells if len(cells) == 2 else [cells[0], [""] * depth]), strict=True)]
+                out.append("")
+            return out[:-1]
         if line.kind == "tally":
-            return [*_wrap(text), "AYES:", "NOES:", "ABSTAIN:", "ABSENT:"]
+            return [*_wrap(text), *self.document.signature.tally]
         if line.style in ("OrdNumber", "OrdChapter"):
             return [text.center(WIDTH)]
         if line.style == "OrdTitle":
