@@ -113,6 +113,9 @@ DOCUMENT_RULES: tuple[Rule, ...] = (
     Rule("R-33", "error", "enacting clause missing", "use a jurisdiction form with one"),
     Rule("R-34", "warning", "severability or effective date missing", "include "
          "structure.severability and structure.effective-date"),
+    Rule("R-41", "error", "binding language lost: 'No ... must', a doubled modal ('shall may', "
+         "'must may'), or a prohibition that the profile's modal style turned permissive",
+         "write 'X must not' or 'No X may' (a prohibition); one modal per verb"),
 )
 SENTENCE_LIMIT = 60
 
@@ -236,8 +239,9 @@ def lint(target: Target) -> list[Problem]:
         if pattern.id in target.opens:
             continue
         for offset, sentence in _prose_sentences(text):
-            if all(need.search(sentence) for need in pattern.needs) and not (
-                    pattern.unless and pattern.unless.search(sentence)):
+            view = shall_view(sentence)
+            if all(need.search(view) for need in pattern.needs) and not (
+                    pattern.unless and pattern.unless.search(view)):
                 add(pattern.id, "warning", offset,
                     f"text shows {pattern.id} ({pattern.what}): '{_clip(sentence)}'",
                     "if this is intended, declare it in 'opens'; otherwise strengthen the text")
@@ -330,12 +334,92 @@ def lint_document(document, selection, library) -> list[Problem]:  # noqa: ANN00
                              "include structure.private-right-of-action, "
                              "structure.independent-complaints or structure.reporting", "warning",
                              "loophole.no-enforcement"))
+    found += _binding_problems(document, selection, library, clauses)
     for clause in selection.clauses:
         for loophole in clause.meta.opens:
             found.append(Problem(clause.display, clause.body_line, 1,
                                  f"{clause.id} opens {loophole}: chosen variant is weaker than the "
                                  "strongest", "see its commentary for what it gives up", "warning",
                                  loophole))
+    return found
+
+
+# ---------------------------------------------------------------- binding language (R-41)
+# Kept apart from the loophole patterns above: these check that the modal style of a profile
+# (drafter.render.must_style) never turns a prohibition into a non-duty or a permission.
+
+_START = r"(?:^|(?<=[.;:!?,])\s+)(?:(?:and|or|but)\s+)?"
+_NEGATIVE = (r"\b(?:[Nn]o|[Nn]othing|[Nn]one|[Nn]either)\b"
+             r"(?!\s+(?:longer|later|more|less|fewer|sooner|earlier|greater)\b)")
+_SUBJECT_GAP = r"(?:(?!\b(?:shall|must|may|will|if|unless|when|whenever)\b)[^.;:])*?"
+_NO_MUST = re.compile(_START + _NEGATIVE + _SUBJECT_GAP + r"\bmust\b")
+_INVERTED_MUST = re.compile(r"\b(?:[Nn]or|[Ii]n no (?:event|case)|[Uu]nder no circumstances?)\s+must\b")
+_DOUBLED = re.compile(r"\b(shall|must|may|will)\s+(shall|must|may)\b", re.I)
+_PROHIBITION = re.compile(
+    r"\b(?:shall|must|may|can)\s+not\b|\bcannot\b|\b(?:is|are) (?:prohibited|unlawful)\b"
+    r"|\b(?:[Nn]or|[Ii]n no (?:event|case)|[Uu]nder no circumstances?)\s+(?:shall|may)\b"
+    r"|" + _START + _NEGATIVE + _SUBJECT_GAP + r"\b(?:shall|may)\b")
+
+
+def binding_language(text: str) -> list[tuple[int, str]]:
+    """(offset, message) for each place where ``text`` loses binding force by its wording."""
+    found = []
+    for pattern, what in ((_NO_MUST, "'No ... must' requires nothing, so it forbids nothing"),
+                          (_INVERTED_MUST, "a negative with 'must' requires nothing")):
+        for match in pattern.finditer(text):
+            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            found.append((start, f"{what}: '{_clip(text[start:match.end()])}'"))
+    for match in _DOUBLED.finditer(text):
+        found.append((match.start(), f"doubled modal '{match.group(0)}'"))
+    return found
+
+
+_NEGATIVE_MAY = re.compile("(" + _START + _NEGATIVE + _SUBJECT_GAP + r")\bmay\b")
+
+
+def shall_view(text: str) -> str:
+    """Prohibitions of the "must" style written as "shall" ones ("must not" -> "shall not",
+    "No X may" -> "No X shall"), so that patterns written for "shall" text read both styles."""
+    return _NEGATIVE_MAY.sub(r"\1shall", re.sub(r"\bmust not\b", "shall not", text))
+
+
+def prohibitions(text: str) -> int:
+    """How many prohibitions ``text`` states ("shall not", "must not", "No X may", "nor shall" ...)."""
+    return len(_PROHIBITION.findall(text))
+
+
+def _binding_problems(document, selection, library, clauses) -> list[Problem]:  # noqa: ANN001
+    """R-41 over a built draft: wording that binds nobody, and prohibitions the profile lost."""
+    rule = next(r for r in DOCUMENT_RULES if r.id == "R-41")
+    found: list[Problem] = []
+
+    def report(section, where: str, message: str) -> None:  # noqa: ANN001
+        clause = clauses.get(section.key)
+        path, line = (clause.display, clause.body_line) if clause else (selection.source.display, 1)
+        problem = Problem(path, line, 0, f"{where}: {message}", rule.hint, rule.severity, rule.id)
+        found.append(_relocate(problem, clause) if clause else problem)
+
+    for section in document.all_sections():
+        for where, text in _section_texts(section):
+            for _, message in binding_language(text):
+                report(section, where, message)
+    if selection.profile.modal == "shall":
+        return found
+    # The same draft in the "shall" style: every prohibition there must still be one here.
+    import dataclasses
+
+    from drafter.render import build_document
+
+    shall_profile = selection.profile.model_copy(update={"modal": "shall"})
+    reference = build_document(library, dataclasses.replace(selection, profile=shall_profile),
+                               commentary="none")
+    originals = {s.key: list(_section_texts(s)) for s in reference.all_sections()}
+    for section in document.all_sections():
+        pairs = zip(originals.get(section.key, []), _section_texts(section), strict=False)
+        for (_, before), (where, after) in pairs:
+            if prohibitions(after) < prohibitions(before):
+                report(section, where, "a prohibition in the 'shall' text is not one in this "
+                       f"profile's text (turned permissive): '{_clip(after)}'")
     return found
 
 

@@ -283,8 +283,34 @@ def similar(a: str, b: str) -> bool:
     return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
 
 
+# Where a clause (a sentence, a list item, or a clause after "; " or ", and ") begins.
+_CLAUSE_START = (r"(?:^[ \t]*(?:\d+\.[ \t]+|[-*][ \t]+)?|(?<=[.;:!?,])[ \t]+)"
+                 r"(?:(?:and|or|but|and,|or,)[ \t]+)?")
+# A negative subject ("No covered official", "Nothing in this chapter", "Neither A nor B",
+# "None of them") up to its "shall", with no other modal, sentence end or clause break between.
+_NEGATIVE_SUBJECT = re.compile(
+    _CLAUSE_START + r"(?P<subject>(?:No|no|Nothing|nothing|None|none|Neither|neither)\b"
+    r"(?!\s+(?:longer|later|more|less|fewer|sooner|earlier|greater)\b)"
+    r"(?:(?!\b(?:shall|must|may|will|if|unless|when|whenever)\b|\n[ \t]*(?:\n|\d+\.[ \t]|[-*][ \t]))"
+    r"[^.;:])*?)"
+    r"\bshall(?!\s+not\b)\b", re.M)
+# Inverted negatives: "nor shall", "in no event shall", "under no circumstances shall".
+_NEGATIVE_INVERSION = re.compile(
+    r"\b(?P<lead>[Nn]or|[Ii]n no (?:event|case)|[Uu]nder no circumstances?)\s+shall\b(?!\s+not\b)")
+
+
 def must_style(text: str) -> str:
-    """Rewrite "shall" as "must" for profiles in the plain-language style."""
+    """Rewrite "shall" as "must" for profiles in the plain-language style.
+
+    A prohibition stays a prohibition: "shall not" becomes "must not", and "shall" after a
+    negative subject becomes "may" ("No covered official may stop ...", "Nothing in this
+    chapter may be construed ...", "nor may"), never "No covered official must", which
+    read literally requires nothing and so forbids nothing (conventions §5.1). The lint
+    rule R-41 checks every built draft for what this rewrite must never produce.
+    """
+    text = _NEGATIVE_SUBJECT.sub(lambda m: m.group(0)[: m.start("subject") - m.start()]
+                                 + m.group("subject") + "may", text)
+    text = _NEGATIVE_INVERSION.sub(lambda m: m.group("lead") + " may", text)
     text = re.sub(r"\bShall\b", "Must", text)
     return re.sub(r"\bshall\b", "must", text)
 

