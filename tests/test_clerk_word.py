@@ -4,6 +4,7 @@ tagged PDF, file modes, a clerk's own reference.docx and user-library profiles."
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -106,3 +107,19 @@ def test_every_preset_and_profile_binds(lib, preset: str, profile: str) -> None:
 @pytest.mark.parametrize("sample", ["cook-county-il.yaml", "new-mexico.yaml", "jefferson-parish-la.yaml"])
 def test_plain_profile_binds_for_counties_parishes_and_states(lib, sample: str) -> None:  # noqa: ANN001
     assert _binding(lib, _answers(sample), None, "plain") == []
+
+
+# ------------------------------------------------------------------ 3. files honour the umask
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_output_files_honour_the_umask(tmp_path: Path, umask: int) -> None:
+    from drafter.output import write_atomic
+
+    old = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "a.docx", b"x", force=False)
+        write_atomic(tmp_path / "a.docx", "y", force=True)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.docx").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert (tmp_path / "a.docx").read_text() == "y"
