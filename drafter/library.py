@@ -25,7 +25,7 @@ from drafter.models import (
     Targets,
 )
 from drafter.resources import builtin_clauses, builtin_templates, display_path
-from drafter.sources import YamlDoc, load_front_matter, load_yaml_file, validate
+from drafter.sources import YamlDoc, library_file, library_files, load_front_matter, load_yaml_file, validate
 
 PROVISION_AREA = {"detainer": "detainers", "info": "information", "access": "access",
                   "policing": "policing", "structure": "structure"}  # taxonomy prefix -> folder
@@ -162,14 +162,14 @@ def _load_taxonomy(library: Library, problems: Problems) -> None:
     library.taxonomy = Taxonomy(provisions, provision_area, titles, dict(doc.data["loopholes"]))
 
 
-def _markdown_files(folder: Path) -> Iterable[Path]:
-    return sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []
+def _markdown_files(root: Path, folder: str, problems: Problems) -> Iterable[Path]:
+    return library_files(root, folder, "*.md", problems)
 
 
 def _load_root(library: Library, root: Path, problems: Problems) -> None:
     seen: dict[str, str] = {}
     for area in AREAS:
-        for path in _markdown_files(root / area):
+        for path in _markdown_files(root, area, problems):
             clause = _load_clause(path, problems)
             if clause is None:
                 continue
@@ -187,7 +187,7 @@ def _load_root(library: Library, root: Path, problems: Problems) -> None:
                 continue
             seen[clause.id] = clause.display
             library.clauses[clause.id] = clause
-    for path in _markdown_files(root / "definitions"):
+    for path in _markdown_files(root, "definitions", problems):
         definition = _load_definition(path, problems)
         if definition is None:
             continue
@@ -203,17 +203,17 @@ def _load_root(library: Library, root: Path, problems: Problems) -> None:
             continue
         seen[definition.id] = definition.display
         library.definitions[definition.id] = definition
-    authorities = root / "authorities.yaml"
-    if authorities.is_file():
+    authorities = library_file(root, "authorities.yaml", problems)
+    if authorities is not None:
         _load_authorities(library, authorities, problems)
-    for path in sorted((root / "presets").glob("*.yaml")) if (root / "presets").is_dir() else []:
+    for path in library_files(root, "presets", "*.yaml", problems):
         display = display_path(path)
         doc = load_yaml_file(path, problems, display)
         preset = validate(Preset, doc, problems, display) if doc else None
         if preset is not None:
             library.presets[preset.id] = preset
             library.preset_docs[preset.id] = (display, doc)
-    for path in sorted((root / "states").glob("*.yaml")) if (root / "states").is_dir() else []:
+    for path in library_files(root, "states", "*.yaml", problems):
         display = display_path(path)
         doc = load_yaml_file(path, problems, display)
         rule = validate(StateRule, doc, problems, display) if doc else None
@@ -284,13 +284,13 @@ def _load_authorities(library: Library, path: Path, problems: Problems) -> None:
 
 def _load_templates(library: Library, folder: Path, problems: Problems) -> None:
     library.templates_dir = folder
-    for path in sorted((folder / "profiles").glob("*.yaml")):
+    for path in library_files(folder, "profiles", "*.yaml", problems):
         display = display_path(path)
         doc = load_yaml_file(path, problems, display)
         profile = validate(Profile, doc, problems, display) if doc else None
         if profile is not None:
             library.profiles[profile.id] = profile
-    for path in sorted((folder / "jurisdictions").glob("*.yaml")):
+    for path in library_files(folder, "jurisdictions", "*.yaml", problems):
         display = display_path(path)
         doc = load_yaml_file(path, problems, display)
         form = validate(JurisdictionForm, doc, problems, display) if doc else None

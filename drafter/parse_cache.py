@@ -1,95 +1,343 @@
-"""A cache of parsed YAML, keyed by the text's hash, so a library is parsed once.
+"""A cache of parsed YAML, keyed by the text's content, so a library is parsed once.
 
 ruamel.yaml's round-trip parser (needed for line numbers) costs most of a build's time.
-Files that parsed cleanly before are read back from JSON (safe, no code) in the user's
-cache folder; positions are recomputed only when a problem has to be located.
-Set ``DRAFTER_NO_CACHE=1`` to turn it off.
+Files that parsed cleanly before are read back from JSON (safe, no code); positions are
+recomputed only when a problem has to be located. Set ``DRAFTER_NO_CACHE=1`` to turn off
+both the disk and the in-process copy.
+
+The cache can never change a result (docs/security.md):
+
+- only data that JSON holds exactly is stored (plain mappings with text keys, lists, text,
+  numbers, booleans, null, dates), so a cached parse validates exactly as a fresh one;
+  anything else (tagged values, sets, binary, non-text keys) is simply parsed every time;
+- entries live in a private folder (``$XDG_CACHE_HOME`` or ``$HOME/.cache``, absolute paths
+  only, ``drafter/yaml-v3``, mode 0700, ours); with no such folder there is no disk cache;
+- an entry is used only if it is a regular file within the size limit, carries an HMAC made
+  with a random per-user key kept beside it (so an edited, copied or truncated entry fails),
+  names its own key and decodes to the expected shape. Anything else is a miss: the text is
+  parsed again and the entry rewritten;
+- the folder is pruned oldest-first past ``limits.MAX_CACHE_DISK_BYTES`` and the in-process
+  copy is a least-recently-used map bounded by ``limits.MAX_CACHE_MEMORY_BYTES``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
+import secrets
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-VERSION = "1"
-_memory: dict[str, Any] = {}
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarbool import ScalarBoolean
+
+from drafter import limits
+
+FORMAT = "3"
+_PREFIX = b'{"mac":"'
+_MIDDLE = b'","entry":'
+_KEY_FILE = "key"
+_memory: dict[str, str] = {}  # key -> entry body (JSON), least recently used first
+_memory_bytes = 0
+_disk_written = 0  # bytes this process wrote since it last measured the folder
+_measured = False
 
 
-def _folder() -> Path | None:
-    if os.environ.get("DRAFTER_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "drafter" / f"yaml-v{VERSION}"
+class _NotCacheable(Exception):
+    """The data holds something JSON cannot give back exactly."""
+
+
+def enabled() -> bool:
+    return not os.environ.get("DRAFTER_NO_CACHE")
 
 
 def _key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # The limits are part of the key: lowering one must not let an old parse through.
+    salt = (f"drafter-yaml {FORMAT} {limits.MAX_FILE_BYTES} {limits.MAX_YAML_EXPANSION} "
+            f"{limits.MAX_YAML_DEPTH}\n")
+    return hashlib.sha256((salt + text).encode("utf-8", "surrogatepass")).hexdigest()
 
+
+# ------------------------------------------------------------------ where
+
+def _base() -> Path | None:
+    """The per-user cache root, or None: relative or empty settings are ignored (XDG spec),
+    and HOME='' or HOME=/ gives no disk cache rather than one at /.cache."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg)
+    home = os.environ.get("HOME", "")
+    if home and Path(home).is_absolute() and Path(home) != Path("/"):
+        return Path(home) / ".cache"
+    return None
+
+
+def _private_dir(path: Path) -> bool:
+    """Create ``path`` (0700) if needed; true if it is a real folder of ours nobody else can write."""
+    try:
+        path.mkdir(mode=0o700, exist_ok=True)
+        info = path.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return False
+        if info.st_mode & 0o077:
+            path.chmod(0o700)
+        return True
+    except OSError:
+        return False
+
+
+def _folder() -> tuple[Path, bytes] | None:
+    """The entry folder and the HMAC key, or None when no safe folder is available."""
+    if not enabled():
+        return None
+    base = _base()
+    if base is None:
+        return None
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    folder = base / "drafter" / f"yaml-v{FORMAT}"
+    if not (_private_dir(folder.parent) and _private_dir(folder)):
+        return None
+    secret = _secret(folder)
+    return (folder, secret) if secret else None
+
+
+def _secret(folder: Path) -> bytes | None:
+    path = folder / _KEY_FILE
+    existing = _read_small(path, 64)
+    if existing is None:
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            try:
+                path.hardlink_to(tmp)  # atomic and never replaces a key another process made
+            except FileExistsError:
+                pass
+            finally:
+                Path(tmp).unlink()
+        except OSError:
+            return None
+        existing = _read_small(path, 64)
+    if existing is None or len(existing) != 64:
+        return None
+    return existing
+
+
+def _read_small(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file of ours no larger than ``limit``, not through a link; else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > limit:
+            return None
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return b"".join(chunks) if size <= limit else None
+
+
+# ------------------------------------------------------------------ what
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, dt.datetime):
-        return {"__datetime__": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"__date__": value.isoformat()}
-    if isinstance(value, bool) or value is None:
+    """JSON for ``value``, or _NotCacheable if decoding would not give back an equal value
+    of a type pydantic treats the same (the first and the second run must agree)."""
+    if value is None or type(value) is bool:
         return value
+    if isinstance(value, ScalarBoolean):  # an int subclass, not a bool: validates differently
+        raise _NotCacheable
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
         return float(value)
-    return str(value)
+    if isinstance(value, str):
+        return str(value)
+    if type(value) is dt.date:
+        return {"__date__": value.isoformat()}
+    if type(value) in (dict, CommentedMap):
+        if any(not isinstance(k, str) for k in value) or set(value) == {"__date__"}:
+            raise _NotCacheable
+        return {str(k): _encode(v) for k, v in value.items()}
+    if type(value) in (list, CommentedSeq):
+        return [_encode(v) for v in value]
+    raise _NotCacheable  # tagged scalars, sets, ordered maps, binary, datetimes, ...
 
 
 def _decode(value: Any) -> Any:
+    """The plain data an entry holds; ValueError if it is not of the shape _encode writes."""
     if isinstance(value, dict):
         if set(value) == {"__date__"}:
+            if not isinstance(value["__date__"], str):
+                raise ValueError("bad date")
             return dt.date.fromisoformat(value["__date__"])
-        if set(value) == {"__datetime__"}:
-            return dt.datetime.fromisoformat(value["__datetime__"])
         return {k: _decode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_decode(v) for v in value]
-    return value
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise ValueError("unexpected value")
 
+
+def _body(key: str, data: Any) -> str | None:
+    try:
+        encoded = _encode(data)
+    except (_NotCacheable, RecursionError):
+        return None
+    return json.dumps({"format": FORMAT, "key": key, "data": encoded}, separators=(",", ":"))
+
+
+def _load(body: str | bytes, key: str) -> Any:
+    entry = json.loads(body)
+    if not (isinstance(entry, dict) and set(entry) == {"format", "key", "data"}
+            and entry["format"] == FORMAT and entry["key"] == key):
+        raise ValueError("not an entry for this key")
+    return _decode(entry["data"])
+
+
+def _mac(secret: bytes, body: bytes) -> bytes:
+    return hmac.new(secret, body, hashlib.sha256).hexdigest().encode("ascii")
+
+
+# ------------------------------------------------------------------ memory
+
+def _remember(key: str, body: str) -> None:
+    global _memory_bytes
+    if key in _memory:
+        _memory_bytes -= len(_memory.pop(key))
+    _memory[key] = body
+    _memory_bytes += len(body)
+    while _memory_bytes > limits.MAX_CACHE_MEMORY_BYTES and _memory:
+        _memory_bytes -= len(_memory.pop(next(iter(_memory))))
+    if not _memory:
+        _memory_bytes = 0
+
+
+def _recall(key: str) -> str | None:
+    body = _memory.pop(key, None)
+    if body is not None:
+        _memory[key] = body  # most recently used last
+    return body
+
+
+# ------------------------------------------------------------------ the interface
 
 def get(text: str) -> Any | None:
-    """Plain data for a text that parsed before, or None."""
+    """Plain data for a text that parsed cleanly before, or None (a miss)."""
+    if not enabled():
+        return None
     key = _key(text)
-    if key in _memory:
-        return _decode(_memory[key])
-    folder = _folder()
-    if folder is None:
+    body = _recall(key)
+    if body is not None:
+        return _load(body, key)
+    located = _folder()
+    if located is None:
+        return None
+    folder, secret = located
+    path = folder / f"{key}.json"
+    raw = _read_small(path, limits.MAX_CACHE_ENTRY_BYTES + 200)
+    if raw is None:
         return None
     try:
-        encoded = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        start = len(_PREFIX) + 64 + len(_MIDDLE)
+        if not (raw.startswith(_PREFIX) and raw[len(_PREFIX) + 64:start] == _MIDDLE and raw.endswith(b"}")):
+            raise ValueError("not an entry")
+        body_bytes = raw[start:-1]
+        if not hmac.compare_digest(raw[len(_PREFIX):len(_PREFIX) + 64], _mac(secret, body_bytes)):
+            raise ValueError("not written by drafter for this user")
+        data = _load(body_bytes, key)
+    except (ValueError, RecursionError):  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        _discard(path)
         return None
-    _memory[key] = encoded
-    return _decode(encoded)
+    _touch(path)
+    _remember(key, body_bytes.decode("ascii"))
+    return data
 
 
 def put(text: str, data: Any) -> None:
     """Remember a clean parse (best effort: an unwritable cache is simply skipped)."""
-    key = _key(text)
-    encoded = _encode(data)
-    _memory[key] = encoded
-    folder = _folder()
-    if folder is None:
+    global _disk_written
+    if not enabled():
         return
+    key = _key(text)
+    body = _body(key, data)
+    if body is None or len(body) > limits.MAX_CACHE_ENTRY_BYTES:
+        return
+    _remember(key, body)
+    located = _folder()
+    if located is None:
+        return
+    folder, secret = located
+    body_bytes = body.encode("ascii")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(encoded, handle)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_PREFIX + _mac(secret, body_bytes) + _MIDDLE + body_bytes + b"}")
         Path(tmp).replace(folder / f"{key}.json")
     except OSError:
         return
+    _disk_written += len(body_bytes)
+    if not _measured or _disk_written > limits.MAX_CACHE_DISK_BYTES // 4:
+        prune(folder)
+
+
+def prune(folder: Path) -> None:
+    """Delete the least recently used entries until the folder is under its size limit
+    (and temporary files that a killed process left)."""
+    global _disk_written, _measured
+    _measured, _disk_written = True, 0
+    entries = []
+    total = 0
+    try:
+        for path in folder.iterdir():
+            info = path.lstat()
+            if path.suffix == ".tmp" and info.st_mtime < time.time() - 3600:
+                _discard(path)
+            elif path.suffix == ".json":
+                entries.append((info.st_mtime, info.st_size, path))
+                total += info.st_size
+    except OSError:
+        return
+    if total <= limits.MAX_CACHE_DISK_BYTES:
+        return
+    for _mtime, size, path in sorted(entries):
+        if total <= limits.MAX_CACHE_DISK_BYTES * 3 // 4:
+            break
+        _discard(path)
+        total -= size
+
+
+def _touch(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.utime(path)  # a hit makes the entry recent, so pruning keeps it
+
+
+def _discard(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def clear_memory() -> None:
+    """Forget the in-process copy (tests; a long-running program that changed the limits)."""
+    global _memory_bytes
+    _memory.clear()
+    _memory_bytes = 0

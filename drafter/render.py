@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -18,7 +18,7 @@ from drafter.markdown import CITE_PREFIX, REF_PREFIX, MarkdownError, parse_block
 from drafter.models import US_STATES, Authority, finding_applies, finding_text
 from drafter.numbering import Labeler, code_section_number
 from drafter.resolve import Selection
-from drafter.templating import Markdown, RenderError, escape_markdown, render, strip_illegal
+from drafter.templating import Markdown, RenderError, escape_markdown, read_only, render, strip_illegal
 
 AREA_PHRASES = {
     "detainers": "immigration detainers and civil immigration enforcement",
@@ -42,8 +42,11 @@ def form_text(text: str, form: Any, name: str, state: str) -> str:
     return text.format(**values)
 
 
-def jurisdiction_context(selection: Selection) -> dict[str, Any]:
+def jurisdiction_context(selection: Selection) -> Mapping[str, Any]:
     """The ``jurisdiction`` template variable (documented in docs/clause-format.md).
+
+    Read-only (a mapping proxy holding tuples): no clause can change what another clause,
+    the title, the enacting clause or the signature block reads (docs/security.md).
 
     Every body and officer comes from ``selection.form`` (the kind's form, the state's
     entry and the answers file's overrides), so a draft names each one way everywhere.
@@ -59,7 +62,7 @@ def jurisdiction_context(selection: Selection) -> dict[str, Any]:
                                                 *j.agencies) if a and a.strip()]
     agencies = list(dict.fromkeys(named))
     governing_body = fill(form.governing_body)
-    return {
+    return read_only({
         "name": name,
         "full_name": fill(form.full_name),
         "short_name": form.short_name,
@@ -81,7 +84,7 @@ def jurisdiction_context(selection: Selection) -> dict[str, Any]:
         "runs_jail": j.runs_jail,
         "agencies": agencies,
         "withheld": list(selection.barred),
-    }
+    })
 
 
 def format_citation(authority: Authority) -> Markdown:

@@ -1,14 +1,21 @@
-"""Reading YAML and front-matter files with line numbers, and locating model errors.
+"""Reading library and input files safely, parsing YAML with line numbers, locating model errors.
 
 ruamel.yaml (YAML 1.2, safe constructor, round-trip nodes) keeps the line and column of
 every mapping and sequence, so a pydantic error about ``params.days.default`` can be
 reported at the exact line a lawyer must fix.
+
+Files come from anywhere (docs/security.md): only regular files are read, never more than
+``limits.MAX_FILE_BYTES``; library files are never read through a link that leads out of
+the library; YAML whose aliases expand past ``limits.MAX_YAML_EXPANSION`` is refused before
+anything (the parse cache included) walks the expanded data.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+import stat
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,11 +25,14 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
-from drafter import parse_cache
+from drafter import limits, parse_cache
 from drafter.errors import Problem, Problems
+from drafter.resources import display_path
 
-MAX_FILE_BYTES = 1_000_000  # a clause or answers file is a few KB; refuse anything absurd
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES  # kept for callers; the value lives in drafter/limits.py
+OUTSIDE_HINT = "copy it into the library folder instead of linking to it"
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 
 
@@ -63,15 +73,32 @@ def _round_trip(text: str) -> Any:
 
 
 def read_text(path: Path, problems: Problems, display: str | None = None) -> str | None:
-    """Read a UTF-8 text file; on failure record why and return None."""
+    """Read a UTF-8 text file; on failure record why and return None.
+
+    Only a regular file is read (a FIFO would block, ``/dev/zero`` never ends), and never
+    more than the size limit, whatever the file system claims its size is.
+    """
     shown = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.add(shown, message=f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            problems.add(shown, message="not a regular file (a device, pipe or socket)",
+                         hint="name a text file")
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(limits.MAX_FILE_BYTES + 1)
+        if len(data) > limits.MAX_FILE_BYTES:
+            size = max(info.st_size, len(data))
+            problems.add(shown, message=f"file is {size:,} bytes; the limit is {limits.MAX_FILE_BYTES:,}",
                          hint="split it into smaller files")
             return None
-        return path.read_text(encoding="utf-8")
+        # the same newline handling as Path.read_text, so line numbers do not change
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         problems.add(shown, message="file not found", hint="check the path")
     except IsADirectoryError:
@@ -84,13 +111,63 @@ def read_text(path: Path, problems: Problems, display: str | None = None) -> str
     return None
 
 
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def _shown(path: Path) -> str:
+    # the link's own name, never the place it points to
+    return str(Path(display_path(path.parent)) / path.name)
+
+
+def library_files(root: Path, folder: str, pattern: str, problems: Problems) -> list[Path]:
+    """The files matching ``pattern`` in ``root/folder``, sorted; a file or folder that is a link
+    leading out of ``root`` is reported, not read (a shared library must not pull in other files)."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    if not _inside(base, root):
+        problems.add(_shown(base), message="is a link to a folder outside the library", hint=OUTSIDE_HINT)
+        return []
+    found = []
+    for path in sorted(base.glob(pattern)):
+        if not _inside(path, root):
+            problems.add(_shown(path), message="is a link to a file outside the library", hint=OUTSIDE_HINT)
+        elif path.is_file():
+            found.append(path)
+    return found
+
+
+def library_file(root: Path, name: str, problems: Problems) -> Path | None:
+    """``root/name`` if it is a file inside the library (see ``library_files``), else None."""
+    path = root / name
+    if not path.is_file():
+        return None
+    if not _inside(path, root):
+        problems.add(_shown(path), message="is a link to a file outside the library", hint=OUTSIDE_HINT)
+        return None
+    return path
+
+
 def parse_yaml(text: str, path: Path, problems: Problems, *, display: str | None = None,
                line_offset: int = 0) -> YamlDoc | None:
-    """Parse YAML text; a syntax error becomes a located problem and None."""
+    """Parse YAML text; a syntax error or a limit becomes a located problem and None.
+
+    Limits are checked before the parse is cached, so a refused text is refused every time.
+    """
+    shown = display or str(path)
+    if len(text) > limits.MAX_FILE_BYTES:
+        problems.add(shown, message=f"YAML text is {len(text):,} characters; the limit is {limits.MAX_FILE_BYTES:,}",
+                     hint="split it into smaller files")
+        return None
     cached = parse_cache.get(text)
     if cached is not None:
         return YamlDoc(path, cached, line_offset, text)
-    shown = display or str(path)
+    deep = _flow_nesting_line(text)
+    if deep is not None:
+        problems.add(shown, deep + line_offset, message=f"YAML nested more than {limits.MAX_YAML_DEPTH} levels deep",
+                     hint="flatten the [ ] and { } inside one another")
+        return None
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
@@ -106,11 +183,97 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, display: str | None
             hint = "check indentation, colons and quotes near this line"
         problems.add(shown, line, col, message=f"YAML syntax error: {what}", hint=hint)
         return None
+    except ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        problems.add(shown, line, message=f"YAML error: character {char} is not allowed in YAML",
+                     hint="remove control characters from the file")
+        return None
     except YAMLError as exc:
         problems.add(shown, message=f"YAML error: {exc}")
         return None
+    except RecursionError:
+        problems.add(shown, message="YAML nested too deeply to read",
+                     hint=f"use at most {limits.MAX_YAML_DEPTH} levels of mappings and lists")
+        return None
+    except (ValueError, TypeError) as exc:  # e.g. the date 2026-13-45, or a mapping used as a key
+        problems.add(shown, message=f"YAML error: {exc}", hint="check the dates and keys in this file")
+        return None
+    refused = yaml_limit_problem(data)
+    if refused is not None:
+        node, message, hint = refused
+        line = getattr(getattr(node, "lc", None), "line", None)
+        problems.add(shown, line + 1 + line_offset if line is not None else 0, message=message, hint=hint)
+        return None
     parse_cache.put(text, data)
     return YamlDoc(path, data, line_offset, text)
+
+
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+def _flow_nesting_line(text: str) -> int | None:
+    """The line where [ and { nest past the limit, or None. ruamel's scanner is quadratic in
+    flow nesting (3,000 brackets take seconds), so this is counted before it runs; brackets
+    inside quotes count too, which only matters for text with a hundred unclosed ones."""
+    depth = 0
+    for match in _FLOW.finditer(text):
+        depth = max(depth + (1 if match.group() in "[{" else -1), 0)
+        if depth > limits.MAX_YAML_DEPTH:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def yaml_limit_problem(data: Any) -> tuple[Any, str, str] | None:
+    """(node, message, hint) if ``data``, aliases followed, is too large, too deep or contains
+    itself; else None. Iterative, and each shared node is measured once, so a billion-laughs
+    document costs no more to measure than to read."""
+    sizes: dict[int, tuple[int, int]] = {}  # id -> (expanded size, height)
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = _children(node)
+        if children is None:
+            continue
+        key = id(node)
+        if finished:
+            on_path.discard(key)
+            size, height = 1, 1
+            for child in children:
+                child_size, child_height = sizes.get(id(child), (_scalar_size(child), 0))
+                size += child_size
+                height = max(height, child_height + 1)
+            sizes[key] = (size, height)
+            if size > limits.MAX_YAML_EXPANSION:
+                return (node, f"YAML aliases expand this to more than {limits.MAX_YAML_EXPANSION:,} "
+                              "characters and items",
+                        "write the values out instead of repeating them with anchors (&) and aliases (*)")
+            if height > limits.MAX_YAML_DEPTH:
+                return (node, f"YAML nested more than {limits.MAX_YAML_DEPTH} levels deep",
+                        "flatten the mappings and lists")
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            return (node, "a YAML alias (*) refers to the value that contains it",
+                    "remove the alias: a value cannot contain itself")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
+    return None
+
+
+def _children(node: Any) -> list[Any] | None:
+    if isinstance(node, Mapping):
+        return [part for item in node.items() for part in item]
+    if isinstance(node, (list, tuple, Set)):
+        return list(node)
+    return None
+
+
+def _scalar_size(value: Any) -> int:
+    return 1 + (len(value) if isinstance(value, (str, bytes)) else 0)
 
 
 def load_yaml_file(path: Path, problems: Problems, display: str | None = None) -> YamlDoc | None:
@@ -194,7 +357,13 @@ def _explain(err: Mapping[str, Any], field: str) -> tuple[str, str]:
     if kind == "missing":
         return f"missing required field '{field}'", "add it"
     got = err.get("input")
-    shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
+    # name containers by kind, not class, so a cached parse words it as a fresh one does
+    if isinstance(got, Mapping):
+        shown = "a mapping"
+    elif isinstance(got, (list, tuple)):
+        shown = "a list"
+    else:
+        shown = repr(got)
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]

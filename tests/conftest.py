@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -8,8 +11,19 @@ from click.testing import CliRunner
 
 from drafter.library import Library, load_library
 
+# The suite never reads or writes the user's real parse cache (a stale or tampered entry
+# there must not change a test, and tests must not leave entries behind): set at import,
+# before any test module is collected, so even collection-time parses use the private folder.
+TEST_CACHE = tempfile.mkdtemp(prefix="drafter-test-cache-")
+os.environ["XDG_CACHE_HOME"] = TEST_CACHE
+os.environ.pop("DRAFTER_NO_CACHE", None)
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(TEST_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
