@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.errors import Problems
+from drafter.errors import Problem, Problems
 from drafter.models import (
     AREAS,
     Authority,
@@ -203,9 +203,12 @@ def _load_root(library: Library, root: Path, problems: Problems) -> None:
             continue
         seen[definition.id] = definition.display
         library.definitions[definition.id] = definition
+    # An overlay may redefine an authority the built-in library has (same id replaces); within
+    # one library each id is defined once, in authorities.yaml or in one state rule.
+    defined_here: set[str] = set()
     authorities = library_file(root, "authorities.yaml", problems)
     if authorities is not None:
-        _load_authorities(library, authorities, problems)
+        defined_here |= _load_authorities(library, authorities, problems)
     for path in library_files(root, "presets", "*.yaml", problems):
         display = display_path(path)
         doc = load_yaml_file(path, problems, display)
@@ -226,10 +229,11 @@ def _load_root(library: Library, root: Path, problems: Problems) -> None:
             library.states[rule.state] = rule
             library.state_docs[rule.state] = (display, doc)
             for index, authority in enumerate(rule.authorities):
-                if authority.id in library.authorities:
+                if authority.id in defined_here:
                     line, col = doc.locate(("authorities", index, "id"))
                     problems.add(display, line, col, message=f"duplicate authority id '{authority.id}'",
                                  hint="an authority is defined once, in authorities.yaml or one state file")
+                defined_here.add(authority.id)
                 library.authorities[authority.id] = authority
 
 
@@ -267,12 +271,13 @@ def _load_definition(path: Path, problems: Problems) -> Definition | None:
     return definition  # type: ignore[return-value]
 
 
-def _load_authorities(library: Library, path: Path, problems: Problems) -> None:
+def _load_authorities(library: Library, path: Path, problems: Problems) -> set[str]:
+    """Load an authorities file; return the ids it defines."""
     display = display_path(path)
     doc = load_yaml_file(path, problems, display)
     parsed = validate(AuthorityFile, doc, problems, display) if doc else None
     if parsed is None:
-        return
+        return set()
     seen: set[str] = set()
     for index, authority in enumerate(parsed.authorities):
         if authority.id in seen:
@@ -280,6 +285,7 @@ def _load_authorities(library: Library, path: Path, problems: Problems) -> None:
             problems.add(display, line, 1, message=f"duplicate authority id '{authority.id}'")
         seen.add(authority.id)
         library.authorities[authority.id] = authority
+    return seen
 
 
 def _load_templates(library: Library, folder: Path, problems: Problems) -> None:
@@ -438,3 +444,101 @@ def _check_requires_cycles(library: Library, problems: Problems) -> None:
     for cid in sorted(library.clauses):
         if cid not in state:
             visit(cid, [cid])
+
+
+# ---------------------------------------------------------------- files a library will not load
+
+LIBRARY_FOLDERS = {**{area: ".md" for area in AREAS}, "definitions": ".md", "presets": ".yaml",
+                   "states": ".yaml"}
+LIBRARY_ROOT_FILES = {"authorities.yaml", "taxonomy.yaml"}
+_IGNORED = re.compile(r"^(?:\..*|__pycache__|README.*|LICENSE.*|NOTICE.*|CHANGELOG.*|.*~|.*\.bak)$",
+                      re.I)
+
+
+def unloaded_files(root: Path, *, builtin: bool = False) -> list[Problem]:
+    """Every file under a library root that loading skips, each with why and what to do.
+
+    Loading reads only ``<area>/*.md``, ``definitions/*.md``, ``presets/*.yaml``,
+    ``states/*.yaml``, ``authorities.yaml`` (and the built-in ``taxonomy.yaml``); anything
+    else would be silently ignored, so ``drafter check`` reports it: a misspelled folder, a
+    wrong extension, a clause at the root of the library, a nested folder.
+    """
+    import difflib
+
+    found: list[Problem] = []
+    if not root.is_dir():
+        return found
+
+    def near(name: str, names: Iterable[str]) -> str:
+        match = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.6)
+        return match[0] if match else ""
+
+    def report(path: Path, message: str, hint: str, severity: str = "error", line: int = 0) -> None:
+        found.append(Problem(display_path(path), line, 1 if line else 0, message, hint,
+                             severity))  # type: ignore[arg-type]
+
+    for entry in sorted(root.iterdir()):
+        name = entry.name
+        if _IGNORED.match(name):
+            continue
+        if entry.is_dir():
+            expected = LIBRARY_FOLDERS.get(name)
+            if expected is None:
+                if name in ("profiles", "templates", "jurisdictions"):
+                    report(entry, f"folder '{name}/' is not read from a clause library",
+                           "profiles and jurisdiction forms come from the built-in templates/; "
+                           "remove the folder", "warning")
+                    continue
+                guess = near(name, LIBRARY_FOLDERS)
+                count = sum(1 for p in entry.rglob("*") if p.is_file())
+                report(entry, f"folder '{name}/' is not a library folder: its {count} file(s) are "
+                              "not loaded",
+                       (f"did you mean '{guess}/'? rename the folder" if guess else
+                        "use one of: " + ", ".join(f"{f}/" for f in LIBRARY_FOLDERS)))
+                continue
+            _unloaded_in_folder(entry, expected, report)
+        elif name in LIBRARY_ROOT_FILES:
+            if name == "taxonomy.yaml" and not builtin:
+                report(entry, "taxonomy.yaml in an overlay is not read",
+                       "the taxonomy comes from the built-in library; remove this copy", "warning")
+        elif name.endswith((".md", ".markdown")):
+            clause_id = _front_matter_id(entry)
+            if clause_id:
+                area = clause_id.split(".", 1)[0]
+                folder = "definitions" if area == "def" else area
+                report(entry, f"'{clause_id}' is at the root of the library and is not loaded",
+                       f"move it to {folder}/{clause_id.split('.', 1)[-1]}.md", line=2)
+        elif name.endswith((".yaml", ".yml")):
+            guess = near(name, LIBRARY_ROOT_FILES)
+            report(entry, f"'{name}' at the root of the library is not loaded",
+                   f"did you mean '{guess}'?" if guess else
+                   "presets go in presets/, state rules in states/, authorities in authorities.yaml")
+        else:
+            report(entry, f"'{name}' is not a library file and is not loaded",
+                   "remove it, or move it out of the library folder", "warning")
+    return found
+
+
+def _unloaded_in_folder(folder: Path, suffix: str, report) -> None:  # noqa: ANN001
+    for entry in sorted(folder.rglob("*")):
+        rel = entry.relative_to(folder)
+        if any(_IGNORED.match(part) for part in rel.parts) or entry.is_dir():
+            continue
+        if len(rel.parts) > 1:
+            report(entry, f"'{folder.name}/{rel}' is in a sub-folder and is not loaded",
+                   f"move it to {folder.name}/{entry.name}")
+        elif entry.suffix != suffix:
+            stem = entry.name.split(".")[0]
+            report(entry, f"'{entry.name}' is not loaded: only {suffix} files are read in "
+                          f"{folder.name}/", f"rename it to {stem}{suffix}")
+
+
+def _front_matter_id(path: Path) -> str:
+    """The ``id:`` of a Markdown file's front matter, or "" (read cheaply, no validation)."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return ""
+    match = re.match(r"---[ \t]*\n(.*?)\n---", head, re.S)
+    found = re.search(r"^id:[ \t]*['\"]?([\w.-]+)", match.group(1), re.M) if match else None
+    return found.group(1) if found else ""

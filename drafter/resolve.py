@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter import statelaw
-from drafter.errors import Problem, Problems
+from drafter.errors import Location, Problem, Problems
 from drafter.library import Clause, Library
 from drafter.models import US_STATES, Answers, JurisdictionForm, Profile, StateRule
 from drafter.resources import display_path
@@ -26,16 +26,51 @@ from drafter.templating import strip_illegal
 
 @dataclass
 class AnswersFile:
-    """A validated answers file and where it came from."""
+    """Validated answers and where they came from: a YAML file or text (with lines and
+    columns), or a mapping such as a web form or a program's dict (``doc`` is None: problems
+    name the field instead). ``drafter.core`` makes these; nothing fakes a YAML document."""
 
     answers: Answers
-    doc: YamlDoc
-    display: str
-    path: Path
-    digest: str = ""  # sha256 of what the answers came from (file bytes, or a batch row)
+    doc: YamlDoc | None = None
+    display: str = "answers"
+    path: Path | None = None  # the file, when the answers came from one
+    digest: str = ""  # sha256 of the answers as validated (see answers_digest)
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            self.digest = answers_digest(self.answers)
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The folder relative paths in the answers (library, code.current) start from."""
+        return self.path.parent if self.path is not None else None
 
     def at(self, *loc: int | str) -> tuple[int, int]:
-        return self.doc.locate(loc)
+        """1-based (line, col) of a field in the YAML, or (0, 0) without one."""
+        return self.doc.locate(loc) if self.doc is not None else (0, 0)
+
+    def where(self, *loc: int | str) -> Location:
+        """The location of a field: its line and column when known, and its dotted path."""
+        line, col = self.at(*loc)
+        return Location(self.display, line, col, field_path(loc))
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """("include", 2) -> "include[2]"; ("jurisdiction", "state") -> "jurisdiction.state"."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def answers_digest(answers: Answers) -> str:
+    """SHA-256 of the answers as validated, key order and comments aside: the same answers give
+    the same digest whether they came from a file, a form or a program."""
+    import json
+
+    data = answers.model_dump(mode="json")
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+                          .encode("utf-8")).hexdigest()
 
 
 def load_answers(path: Path, problems: Problems) -> AnswersFile | None:
@@ -47,8 +82,7 @@ def load_answers(path: Path, problems: Problems) -> AnswersFile | None:
     answers = validate(Answers, doc, problems, display)
     if answers is None:
         return None
-    digest = hashlib.sha256((doc.text or "").encode("utf-8")).hexdigest()
-    return AnswersFile(answers, doc, display, path, digest)
+    return AnswersFile(answers, doc, display, path)
 
 
 @dataclass
@@ -92,7 +126,6 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
     """Choose the clauses and parameter values for one draft, or raise every problem."""
     problems = Problems()
     answers = source.answers
-    shown = source.display
     jurisdiction = answers.jurisdiction
     warnings: list[Problem] = []
     allow = answers.allow_preempted if allow_preempted is None else allow_preempted
@@ -101,8 +134,7 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
 
     preset_id = preset or answers.preset
     if preset_id not in library.presets:
-        line, col = source.at("preset")
-        problems.add(shown, line, col, message=f"unknown preset '{preset_id}'",
+        problems.add(source.where("preset"), message=f"unknown preset '{preset_id}'",
                      hint="choose one of: " + ", ".join(sorted(library.presets)))
         problems.raise_errors()
 
@@ -119,21 +151,18 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
     explicit: set[str] = set()
     for index, cid in enumerate(answers.exclude):
         if cid not in library.clauses:
-            line, col = source.at("exclude", index)
-            problems.add(shown, line, col, message=f"unknown clause id '{cid}'",
+            problems.add(source.where("exclude", index), message=f"unknown clause id '{cid}'",
                          hint="run 'drafter clauses list' to see the ids")
         elif chosen.get(_group_key(library, cid)) == cid:
             del chosen[_group_key(library, cid)]
     for index, cid in enumerate(answers.include):
         if cid not in library.clauses:
-            line, col = source.at("include", index)
-            problems.add(shown, line, col, message=f"unknown clause id '{cid}'",
+            problems.add(source.where("include", index), message=f"unknown clause id '{cid}'",
                          hint="run 'drafter clauses list' to see the ids")
             continue
         key = _group_key(library, cid)
         if key in explicit and chosen.get(key) != cid:
-            line, col = source.at("include", index)
-            problems.add(shown, line, col,
+            problems.add(source.where("include", index),
                          message=f"'{cid}' and '{chosen[key]}' are alternatives in variant group "
                                  f"'{library.clauses[cid].meta.variant_of}'",
                          hint="include only one of them")
@@ -142,8 +171,7 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
         chosen[key] = cid
         clause = library.clauses[cid]
         if not applies(clause.meta.applies_to, like):
-            line, col = source.at("include", index)
-            problems.add(shown, line, col,
+            problems.add(source.where("include", index),
                          message=f"'{cid}' does not apply to a {jurisdiction.kind}",
                          hint="it applies to: " + ", ".join(clause.meta.applies_to))
     problems.raise_errors()
@@ -152,7 +180,7 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
     for cid in sorted(selected):
         if not applies(library.clauses[cid].meta.applies_to, like):
             selected.discard(cid)
-            warnings.append(Problem(shown, *source.at("jurisdiction", "kind"),
+            warnings.append(Problem.at(source.where("jurisdiction", "kind"),
                                     f"left out '{cid}': it does not apply to a {jurisdiction.kind}",
                                     severity="warning"))
 
@@ -183,8 +211,7 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
                     c for c in sorted(selected) if cid in library.clauses[c].meta.requires]
                 break
             if need in excluded:
-                line, col = source.at("exclude", answers.exclude.index(need))
-                problems.add(shown, line, col,
+                problems.add(source.where("exclude", answers.exclude.index(need)),
                              message=f"'{cid}' requires '{need}', which this draft leaves out",
                              hint=f"stop excluding '{need}' or also exclude '{cid}'")
                 continue
@@ -196,15 +223,14 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
                 loc = ("include", answers.include.index(cid)) if cid in answers.include else (
                     ("include", answers.include.index(other)) if other in answers.include
                     else ("preset",))
-                line, col = source.at(*loc)
-                problems.add(shown, line, col,
+                problems.add(source.where(*loc),
                              message=f"'{cid}' conflicts with '{other}'",
                              hint="exclude one of them")
     groups: dict[str, str] = {}
     for cid in sorted(selected):
         group = library.clauses[cid].meta.variant_of
         if group and group in groups:
-            problems.add(shown, *source.at("include"),
+            problems.add(source.where("include"),
                          message=f"two clauses of variant group '{group}': {groups[group]}, {cid}",
                          hint="keep one of them")
         elif group:
@@ -214,14 +240,12 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
 
     profile_id = profile or answers.output.profile
     if profile_id not in library.profiles:
-        line, col = source.at("output", "profile")
-        problems.add(shown, line, col, message=f"unknown profile '{profile_id}'",
+        problems.add(source.where("output", "profile"), message=f"unknown profile '{profile_id}'",
                      hint="choose one of: " + ", ".join(sorted(library.profiles)))
     form = jurisdiction_form(library, source, problems, warnings)
     layout = answers.output.layout or ("chapter" if jurisdiction.code else "standalone")
     if layout == "chapter" and jurisdiction.code is None:
-        line, col = source.at("output", "layout")
-        problems.add(shown, line, col,
+        problems.add(source.where("output", "layout"),
                      message="layout 'chapter' needs jurisdiction.code (title, chapter, chapter_title)",
                      hint="add the code chapter, or use layout: standalone")
     problems.raise_errors()
@@ -257,15 +281,15 @@ def _state_blocks(library: Library, state: StateOutcome, cid: str) -> Reason | N
 def _state_warnings(library: Library, state: StateOutcome, source: AnswersFile,
                     warnings: list[Problem]) -> None:
     """Console warnings: the state's stance, --allow-preempted, laws not yet in force."""
-    rule, shown = state.rule, source.display
-    line, col = source.at("jurisdiction", "state")
+    rule = state.rule
+    where = source.where("jurisdiction", "state")
     if state.ignored and (rule.bans or rule.mandates):
-        warnings.append(Problem(shown, line, col,
+        warnings.append(Problem.at(where,
                                 f"--allow-preempted: this draft keeps what {rule.name} law forbids or "
                                 "contradicts; it carries a boxed warning",
                                 "have a lawyer licensed in the state review the draft first", "warning"))
     for item in state.pending:
-        warnings.append(Problem(shown, line, col,
+        warnings.append(Problem.at(where,
                                 f"{statelaw.law_name(library, item.law)} takes effect on "
                                 f"{item.effective:%B} {item.effective.day}, {item.effective.year}; "
                                 f"this draft applies the law of {state.as_of.isoformat()}",
@@ -278,7 +302,6 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
                  changes: dict[str, list[str]], below_floor: dict[str, str],
                  warnings: list[Problem], problems: Problems) -> None:
     """Withhold or swap what state law bans or a mandate rules out; keep every floor."""
-    shown = source.display
     answers = source.answers
     rule = state.rule
     barred = state.withheld
@@ -303,11 +326,11 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
         if cid in included:
             if below_floor_ok:
                 below_floor[cid] = f"{law}: {floor.note}"
-                warnings.append(Problem(shown, *source.at("include", answers.include.index(cid)),
+                warnings.append(Problem.at(source.where("include", answers.include.index(cid)),
                                         f"'{cid}' goes below {law}; kept because of --below-floor",
                                         "the draft carries a boxed warning", "warning"))
             else:
-                problems.add(shown, *source.at("include", answers.include.index(cid)),
+                problems.add(source.where("include", answers.include.index(cid)),
                              message=f"'{cid}' goes below {rule.name} law: {law}. {floor.note}",
                              hint="include a stronger variant, or pass --below-floor to build it with a "
                                   "boxed warning")
@@ -321,7 +344,7 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
         changes.setdefault(better, []).append(
             f"Uses this stronger alternative instead of the weaker one the preset chose, because {law} "
             f"already requires more. {floor.note}")
-        warnings.append(Problem(shown, *source.at("jurisdiction", "state"),
+        warnings.append(Problem.at(source.where("jurisdiction", "state"),
                                 f"'{cid}' goes below {law}; the draft uses '{better}' instead",
                                 severity="warning"))
 
@@ -337,7 +360,7 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
         else:
             withheld[cid] = why
     if withheld:
-        warnings.append(Problem(shown, *source.at("jurisdiction", "state"),
+        warnings.append(Problem.at(source.where("jurisdiction", "state"),
                                 f"withheld under {rule.name} law: " + ", ".join(sorted(withheld)),
                                 "see the draft's state-law notice", "warning"))
     for cid in sorted(selected):
@@ -356,7 +379,7 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
                    if set(state.risky).intersection(library.clauses[cid].meta.provisions)
                    or cid in state.risky)
     if risky:
-        warnings.append(Problem(shown, *source.at("jurisdiction", "state"),
+        warnings.append(Problem.at(source.where("jurisdiction", "state"),
                                 f"legally risky under {rule.name} law: " + ", ".join(risky),
                                 "see the draft's state-law notice", "warning"))
 
@@ -383,16 +406,15 @@ def jurisdiction_form(library: Library, source: AnswersFile, problems: Problems,
     """The one form a draft uses for every body, officer and wording: the kind's defaults,
     then the state's entry, then the answers file's overrides."""
     j = source.answers.jurisdiction
-    shown = source.display
     base = library.forms.get(j.kind)
     if base is None:
-        problems.add(shown, *source.at("jurisdiction", "kind"),
+        problems.add(source.where("jurisdiction", "kind"),
                      message=f"no jurisdiction form for '{j.kind}' in templates/jurisdictions/")
         return None
     form = base.for_state(j.state)
     if not form.exists:
         have = sorted(k for k, f in library.forms.items() if f.for_state(j.state).exists)
-        problems.add(shown, *source.at("jurisdiction", "kind"),
+        problems.add(source.where("jurisdiction", "kind"),
                      message=f"{US_STATES[j.state]} has no {j.kind} governments"
                              + (f" ({form.note})" if form.note else ""),
                      hint="kinds there: " + ", ".join(have))
@@ -410,8 +432,8 @@ def jurisdiction_form(library: Library, source: AnswersFile, problems: Problems,
         official = getattr(form, form_field)
         if (form_field == "governing_body" and form.verified and not form.varies
                 and value.lower() != official.lower()):
-            warnings.append(Problem(
-                shown, *source.at("jurisdiction", field_name),
+            warnings.append(Problem.at(
+                source.where("jurisdiction", field_name),
                 f"the answers file calls the governing body '{value}'; a {j.kind} in "
                 f"{US_STATES[j.state]} is governed by the {official}"
                 + (f" ({form.source})" if form.source else ""),
@@ -436,41 +458,39 @@ def _preset_clauses(library: Library, preset_id: str) -> dict[str, str]:
         for cid, clause in library.clauses.items():
             if not clause.meta.variant_of or clause.meta.default:
                 chosen[_group_key(library, cid)] = cid
-    for cid in preset.exclude:
+    # An unknown id in a preset is reported by the library check; it selects nothing here.
+    for cid in (c for c in preset.exclude if c in library.clauses):
         chosen.pop(_group_key(library, cid), None)
-    for cid in preset.include:
+    for cid in (c for c in preset.include if c in library.clauses):
         chosen[_group_key(library, cid)] = cid
     return chosen
 
 
 def _resolve_params(library: Library, source: AnswersFile, selected: set[str],
                     problems: Problems) -> dict[str, dict[str, Any]]:
-    shown = source.display
     values = {cid: {name: p.default for name, p in library.clauses[cid].meta.params.items()}
               for cid in selected}
     for cid, given in source.answers.params.items():
         if cid not in library.clauses:
-            line, col = source.at("params", cid)
-            problems.add(shown, line, col, message=f"params for unknown clause '{cid}'",
+            problems.add(source.where("params", cid), message=f"params for unknown clause '{cid}'",
                          hint="run 'drafter clauses list' to see the ids")
             continue
         if cid not in selected:
-            line, col = source.at("params", cid)
-            problems.add(shown, line, col,
+            problems.add(source.where("params", cid),
                          message=f"params for '{cid}', which is not in this draft",
                          hint=f"include '{cid}' or remove these params")
             continue
         declared = library.clauses[cid].meta.params
         for name, value in given.items():
-            line, col = source.at("params", cid, name)
+            where = source.where("params", cid, name)
             if name not in declared:
                 known = ", ".join(sorted(declared)) or "none"
-                problems.add(shown, line, col, message=f"'{cid}' has no parameter '{name}'",
+                problems.add(where, message=f"'{cid}' has no parameter '{name}'",
                              hint=f"its parameters are: {known}")
                 continue
             why = declared[name].check(_plain(value))
             if why:
-                problems.add(shown, line, col, message=f"params.{cid}.{name}: {why}",
+                problems.add(where, message=f"params.{cid}.{name}: {why}",
                              hint=declared[name].prompt)
                 continue
             values[cid][name] = _plain(value)
