@@ -7,6 +7,7 @@ that leaves the library. Each refusal is a located error, found in well under a 
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from types import MappingProxyType
@@ -318,6 +319,27 @@ HOSTILE = {
     "nesting": "1. X shall act {{ 'a'" + "|lower" * 5000 + " }}.",
     "doubling": "{% set x = ['a'] %}{% for i in range(64) %}{% set _ = x.extend(x) %}{% endfor %}1. X shall act.",
 }
+
+
+def test_findings_and_commentary_are_sandboxed_too(tmp_path: Path) -> None:
+    loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    finding = clause("policing.finding", "1. X shall act.").replace(
+        "summary:", f'findings: ["The city finds {loops} a need."]\nsummary:', 1)
+    commentary = clause("policing.commentary", "1. X shall act.").replace(
+        "This is commentary.", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}")
+    root = write_tree(tmp_path, {"lib/policing/finding.md": finding, "lib/policing/commentary.md": commentary,
+                                 "a.yaml": MINIMAL_ANSWERS + "include: [policing.finding, policing.commentary]\n"})
+    for args in (["check", "--library", str(root / "lib")],
+                 ["build", str(root / "a.yaml"), "--library", str(root / "lib"), "-o", str(tmp_path / "o.md")]):
+        start = time.monotonic()
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1 and time.monotonic() - start < 30
+        output = result.output.replace(os.sep, "/")
+        assert "Traceback" not in output
+        assert re.search(r"policing/finding\.md:8(:\d+)?: error: (.*: )?finding exceeds a limit: loops ran more than",
+                         output), output
+        assert "policing/commentary.md:" in output and "commentary exceeds a limit: calls nested" in output
+    assert not (tmp_path / "o.md").exists()
 
 
 def hostile_library(tmp_path: Path) -> Path:
