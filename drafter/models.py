@@ -293,6 +293,7 @@ class StateLaw(Strict):
 
     authority: NonEmpty
     effective: dt.date
+    effective_confirmed: bool = True  # false: the date is the best reported or default date, not read
     status: LawStatus = "in-force"
     status_note: str = ""
     summary: NonEmpty

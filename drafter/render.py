@@ -177,12 +177,23 @@ class _Renderer:
     # ------------------------------------------------------------ template calls
 
     def ref(self, target: str) -> Markdown:
+        target = self.chosen_variant(target)
         slot = self.slots.get(target)
         if slot is None:
             if target in self.library.clauses:
                 raise LookupError(f"ref('{target}'): that clause is not in this draft")
-            raise LookupError(f"ref('{target}'): no clause has that id")
+            raise LookupError(f"ref('{target}'): no clause or variant group has that id")
         return Markdown(f"[{slot.ref}]({REF_PREFIX}{target})")
+
+    def chosen_variant(self, target: str) -> str:
+        """A variant group's name, or any of its variants' ids, means the variant this draft
+        chose (docs/clause-format.md); any other id is itself."""
+        clause = self.library.clauses.get(target)
+        group = clause.meta.variant_of if clause is not None else target
+        if target in self.slots or not group:
+            return target
+        chosen = [c.id for c in self.selection.clauses if c.meta.variant_of == group]
+        return chosen[0] if chosen else target
 
     def cite(self, authority_id: str) -> Markdown:
         authority = self.library.authorities.get(authority_id)
@@ -515,19 +526,19 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
 
 
 def trace_properties(library: Library, selection: Selection) -> dict[str, str]:
-    """What a draft was built from: drafter and library versions, the answers file's hash."""
+    """What a draft was built from: drafter and library versions, the answers' hash (the same
+    answers from a file, a form or a program give the same hash, so the same bytes)."""
     import hashlib
 
     from drafter import __version__
 
-    answers = selection.source.path
     digest = selection.source.digest
     library_hash = hashlib.sha256()
     for clause in sorted(selection.clauses, key=lambda c: c.id):
         library_hash.update(clause.id.encode() + clause.body.encode() + clause.commentary.encode())
     version = f"drafter {__version__}; clauses {library_hash.hexdigest()[:12]}"
     return {"library_version": version, "answers_sha256": digest,
-            "trace": f"Built by {version} from {answers.name} (sha256 {digest[:16]}) "
+            "trace": f"Built by {version} from answers sha256 {digest[:16]} "
                      f"with preset {selection.preset}. For review by a licensed attorney."}
 
 
@@ -624,7 +635,8 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
         authority = library.authorities.get(law.authority)
         name = authority.name if authority else law.authority
         text = f"({authority.citation}) " if authority else ""
-        text += f"In force since {_day(law.effective)}."
+        text += f"In force since {_day(law.effective)}" + (
+            " (date as reported; not confirmed in the session law)." if not law.effective_confirmed else ".")
         if law.status != "in-force":
             text += f" {law.status.replace('-', ' ').capitalize()}: {law.status_note}".rstrip(": ")
         if law.penalties:

@@ -178,7 +178,8 @@ def describe(library: Library, rule: StateRule) -> str:
     if rule.laws:
         out += ["**Laws**", ""]
         for law in rule.laws:
-            line = f"- {law_name(library, law.authority)}, effective {_date(law.effective)}"
+            line = f"- {law_name(library, law.authority)}, effective {_date(law.effective)}" + (
+                " (date not confirmed)" if not law.effective_confirmed else "")
             if law.status != "in-force":
                 line += f" ({law.status.replace('-', ' ')}{': ' + law.status_note if law.status_note else ''})"
             out.append(line + f". {law.summary}")

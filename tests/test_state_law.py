@@ -364,6 +364,13 @@ def test_an_unknown_authority_in_a_state_rule_is_a_located_error(tmp_path: Path)
     assert any("no-such-law" in m and line > 0 for _, line, m in messages), messages
 
 
+def test_every_mandate_says_its_duty_in_spanish(library: Library) -> None:
+    # The Spanish fact sheet prints duty_es; without it a Spanish reader would get no duty at all.
+    missing = [(code, m.duty[:40]) for code, rule in library.states.items() for m in rule.mandates
+               if not m.duty_es.strip()]
+    assert not missing
+
+
 def test_api_lists_every_state() -> None:
     rows = api.list_states()
     assert [r["state"] for r in rows] == STATES
