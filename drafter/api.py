@@ -32,103 +32,47 @@ def build(*, answers: Path, output: Path | None = None, formats: list[str] | Non
           profile: str | None = None, library: Path | None = None,
           allow_preempted: bool | None = None, force: bool = False,
           date: dt.date | None = None, as_of: dt.date | None = None,
-          below_floor: bool = False) -> BuildResult:
-    """Build the draft an answers file describes, in each requested format."""
-    from drafter.output import check_writable, write_atomic
-    from drafter.render import build_document
+          below_floor: bool = False, reference_doc: Path | None = None) -> BuildResult:
+    """Build the draft an answers file describes, in each requested format, and write it.
 
-    lib, selection = _selection_for(answers, preset=preset, profile=profile, library=library,
-                                    allow_preempted=allow_preempted, as_of=as_of,
-                                    below_floor=below_floor)
-    source = selection.source
+    A file adapter over ``drafter.core.build``: the draft is built in memory, every format
+    rendered, and only then is anything written (an error leaves no partial set of files).
+    """
+    from drafter import core
+    from drafter.output import check_writable, write_atomic
+
+    source = core.read_answers(answers)
     targets = _targets(answers, output, formats, list(source.answers.output.formats))
     for path in targets.values():
         check_writable(path, force=force)
     mode = commentary or source.answers.output.commentary
-    if mode == "memo":
-        memo_targets = {fmt: path.with_name(path.stem + "-memo" + path.suffix)
-                        for fmt, path in targets.items() if fmt in ("docx", "md")}
-        for path in memo_targets.values():
-            check_writable(path, force=force)
-    document = build_document(lib, selection, commentary=mode, date=date)
-    lines = _amendment_lines(source, selection, document)
-    # Render everything before writing anything: an error leaves no partial set of files.
-    payloads: list[tuple[Path, bytes | str]] = []
-    for fmt, path in targets.items():
-        payloads.append((path, render_format(fmt, document, selection.profile, lib.templates_dir,
-                                             footnotes=mode == "annotated", lines=lines)))
-    if mode == "memo":
-        from drafter.memo import memo_document
-
-        memo = memo_document(lib, selection, document)
-        for fmt, path in memo_targets.items():
-            payloads.append((path, render_format(fmt, memo, selection.profile, lib.templates_dir,
-                                                 footnotes=True)))
-    written: list[Path] = []
+    memo_targets = {fmt: path.with_name(path.stem + "-memo" + path.suffix)
+                    for fmt, path in targets.items() if fmt in ("docx", "md")} if mode == "memo" else {}
+    for path in memo_targets.values():
+        check_writable(path, force=force)
+    options = core.BuildOptions(preset=preset, profile=profile, commentary=commentary, date=date,
+                                as_of=as_of, allow_preempted=allow_preempted,
+                                below_floor=below_floor, reference_doc=reference_doc)
+    draft = core.build(source, library=library, options=options)
+    payloads = [(path, draft.render(fmt)) for fmt, path in targets.items()]
+    payloads += [(path, draft.memo(fmt)) for fmt, path in memo_targets.items()]
     for path, data in payloads:
         write_atomic(path, data, force=force)
-        written.append(path)
-    return BuildResult(written, selection.warnings, [c.id for c in selection.clauses])
+    return BuildResult([path for path, _ in payloads], draft.warnings, draft.clauses)
 
 
-AMENDMENT_LEGEND = ("NOTE: Additions to the current code are underlined; deletions are struck "
-                    "through. Unchanged text is in plain type.")
-
-
-def _amendment_lines(source: Any, selection: Any, document: Any) -> list[Any] | None:
-    """In amendment mode, the laid-out draft with the chapter marked against the current code."""
-    code = source.answers.jurisdiction.code
-    if code is None or not code.current:
-        return None
-    from drafter.compare import merge, parse_current_code
-    from drafter.layout import layout
-    from drafter.sources import read_text
-
-    problems = Problems()
-    current = (source.path.parent / code.current).resolve()
-    text = read_text(current, problems, display_path(current))
-    if text is None:
-        line, col = source.at("jurisdiction", "code", "current")
-        raise DrafterError([Problem(source.display, line, col,
-                                    f"cannot read the current chapter: {problems.items[0].message}",
-                                    "give the path of the current chapter's text, relative to "
-                                    "the answers file")])
-    document.legend = AMENDMENT_LEGEND
-    lines = layout(document)
-    codified = {s.key for s in document.all_sections() if s.codified}
-    inside = [i for i, line in enumerate(lines) if line.key.split("#")[0] in codified]
-    if not inside:
-        return lines
-    first, last = inside[0], inside[-1] + 1
-    marked = merge(parse_current_code(text, selection.profile.levels), lines[first:last], "markup")
-    return lines[:first] + marked + lines[last:]
+AMENDMENT_LEGEND = "NOTE: Additions to the current code are underlined; deletions are struck " \
+    "through. Unchanged text is in plain type."  # kept for callers; drafter.core has it
 
 
 def render_format(fmt: str, document: Any, profile: Any, templates: Path, *,
                   footnotes: bool, lines: list[Any] | None = None,
-                  track_revisions: bool = False) -> bytes | str:
+                  track_revisions: bool = False, reference_doc: Path | None = None) -> bytes:
     """One document in one output format (``lines``: a marked-up layout to write instead)."""
-    if fmt in ("docx", "pdf"):
-        from drafter.writers.docx import DocxWriter
+    from drafter.core import render_document
 
-        docx = DocxWriter(profile, templates / "reference.docx", footnotes=footnotes,
-                          track_revisions=track_revisions).render(document, lines)
-        if fmt == "docx":
-            return docx
-        from drafter.writers.pdf import docx_to_pdf
-
-        return docx_to_pdf(docx)
-    if fmt == "html":
-        from drafter.writers.html import HtmlWriter
-
-        return HtmlWriter().render(document, lines)
-    if fmt == "txt":
-        from drafter.writers.text import TextWriter
-
-        return TextWriter().render(document)
-    from drafter.writers.markdown import MarkdownWriter
-
-    return MarkdownWriter().render(document)
+    return render_document(fmt, document, profile, templates, footnotes=footnotes, lines=lines,
+                           track_revisions=track_revisions, reference=reference_doc)
 
 
 def redline(*, old: Path, new: Path, output: Path, library: Path | None = None,
@@ -139,33 +83,35 @@ def redline(*, old: Path, new: Path, output: Path, library: Path | None = None,
     OLD and NEW are answers files; with ``library_old`` they may be the same file built
     against two library versions.
     """
+    from drafter import core
     from drafter.compare import merge
     from drafter.layout import layout
     from drafter.output import check_writable, write_atomic
-    from drafter.render import build_document
-    from drafter.resolve import load_answers, resolve
 
     if output.suffix.lower() != ".docx":
         raise DrafterError([Problem(display_path(output), message="a redline is a .docx file",
                                     hint="give -o a name ending in .docx")])
     check_writable(output, force=force)
     problems = Problems()
-    sources = [load_answers(old, problems), load_answers(new, problems)]
+    sources = []
+    for path in (old, new):
+        try:
+            sources.append(core.read_answers(path))
+        except DrafterError as exc:
+            problems.extend(exc.problems)
     problems.raise_errors()
-    old_lib = load_library(library_old if library_old is not None else library, problems)
-    new_lib = load_library(library, problems)
-    problems.raise_errors()
-    documents, selections = [], []
-    for lib, source in zip((old_lib, new_lib), sources, strict=True):
-        selection = resolve(lib, source)
-        selections.append(selection)
-        documents.append(build_document(lib, selection, commentary=commentary))
+    libraries = [core.get_library(library_old if library_old is not None else library),
+                 core.get_library(library)]
+    drafts = [core.build(source, library=lib, options={"commentary": commentary})
+              for lib, source in zip(libraries, sources, strict=True)]
+    # the drafts as such, not marked against a current code chapter
+    documents = [d.document if d.lines is None else d._build(commentary) for d in drafts]
     merged = merge(layout(documents[0]), layout(documents[1]), "tracked")
-    data = render_format("docx", documents[1], selections[1].profile, new_lib.templates_dir,
-                         footnotes=False, lines=merged, track_revisions=True)
+    data = core.render_document("docx", documents[1], drafts[1].selection.profile,
+                                libraries[1].templates_dir, footnotes=False, lines=merged,
+                                track_revisions=True)
     write_atomic(output, data, force=force)
-    warnings = selections[0].warnings + selections[1].warnings
-    return BuildResult([output], warnings, [c.id for c in selections[1].clauses])
+    return BuildResult([output], drafts[0].warnings + drafts[1].warnings, drafts[1].clauses)
 
 
 def _targets(answers: Path, output: Path | None, explicit: list[str] | None,
@@ -262,21 +208,28 @@ def show_clause(clause_id: str, *, library: Path | None = None) -> dict[str, Any
     return clause_record(lib.clauses[clause_id], full=True)
 
 
+def _draft_for(answers: Path, *, preset: str | None = None, profile: str | None = None,
+               library: Path | None = None, allow_preempted: bool | None = None,
+               as_of: dt.date | None = None, below_floor: bool = False,
+               commentary: str | None = None) -> Any:
+    """The draft an answers file describes, built in memory (``drafter.core.Draft``)."""
+    from drafter import core
+
+    options = core.BuildOptions(preset=preset, profile=profile, commentary=commentary,
+                                allow_preempted=allow_preempted, as_of=as_of,
+                                below_floor=below_floor)
+    return core.build(core.read_answers(answers), library=library, options=options)
+
+
 def _selection_for(answers: Path, *, preset: str | None = None, profile: str | None = None,
                    library: Path | None = None, allow_preempted: bool | None = None,
                    as_of: dt.date | None = None, below_floor: bool = False) -> tuple[Any, Any]:
-    """Load an answers file and its library, and resolve the draft's clauses."""
-    from drafter.resolve import load_answers, resolve
+    """Load an answers file and its library, and resolve the draft's clauses (no rendering)."""
+    from drafter import core
+    from drafter.resolve import resolve
 
-    problems = Problems()
-    source = load_answers(answers, problems)
-    problems.raise_errors()
-    assert source is not None
-    lib_path = library
-    if lib_path is None and source.answers.library:
-        lib_path = (answers.parent / source.answers.library).resolve()
-    lib = load_library(lib_path, problems)
-    problems.raise_errors()
+    source = core.read_answers(answers)
+    lib = core._library_for(source, library, source.base_dir)
     return lib, resolve(lib, source, preset=preset, profile=profile,
                         allow_preempted=allow_preempted, as_of=as_of, below_floor=below_floor)
 
@@ -298,26 +251,21 @@ def factsheet(*, answers: Path, lang: str = "en", output: Path | None = None,
               force: bool = False, allow_preempted: bool | None = None,
               as_of: dt.date | None = None, below_floor: bool = False) -> BuildResult:
     """A one-page plain-language fact sheet (English or Spanish) for the draft."""
-    from drafter.factsheet import factsheet_document
     from drafter.output import check_writable, write_atomic
-    from drafter.render import build_document
 
     if lang not in ("en", "es"):
         raise DrafterError([Problem("--lang", message=f"unknown language '{lang}'",
                                     hint="use en or es")])
-    lib, selection = _selection_for(answers, library=library, allow_preempted=allow_preempted,
-                                    as_of=as_of, below_floor=below_floor)
     stem = answers.with_name(f"{answers.stem}-factsheet-{lang}")
     targets = _targets(stem, output, formats, ["docx", "md"])
     for path in targets.values():
         check_writable(path, force=force)
-    document = factsheet_document(lib, selection, build_document(lib, selection, commentary="none"),
-                                  lang)
-    profile = lib.profiles.get("factsheet", selection.profile)
-    for fmt, path in targets.items():
-        write_atomic(path, render_format(fmt, document, profile, lib.templates_dir,
-                                         footnotes=False), force=force)
-    return BuildResult(list(targets.values()), selection.warnings, [c.id for c in selection.clauses])
+    draft = _draft_for(answers, library=library, allow_preempted=allow_preempted, as_of=as_of,
+                       below_floor=below_floor, commentary="none")
+    payloads = [(path, draft.factsheet(lang, fmt)) for fmt, path in targets.items()]
+    for path, data in payloads:
+        write_atomic(path, data, force=force)
+    return BuildResult(list(targets.values()), draft.warnings, draft.clauses)
 
 
 def analyze(*, policy: Path, output: Path | None = None, library: Path | None = None,
@@ -349,16 +297,10 @@ def lint(*, answers: Path, preset: str | None = None, profile: str | None = None
          library: Path | None = None, allow_preempted: bool | None = None,
          as_of: dt.date | None = None, below_floor: bool = False) -> list[Problem]:
     """Drafting-style lint of the draft an answers file describes (nothing is written)."""
-    from drafter.lint import lint_document
-    from drafter.render import build_document
-
-    lib, selection = _selection_for(answers, preset=preset, profile=profile, library=library,
-                                    allow_preempted=allow_preempted, as_of=as_of,
-                                    below_floor=below_floor)
-    document = build_document(lib, selection, commentary="none")
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(set(lint_document(document, selection, lib)),
-                  key=lambda p: (order[p.severity], p.path, p.line, p.rule))
+    draft = _draft_for(answers, preset=preset, profile=profile, library=library,
+                       allow_preempted=allow_preempted, as_of=as_of, below_floor=below_floor,
+                       commentary="none")
+    return draft.lint()
 
 
 @dataclass

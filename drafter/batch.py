@@ -8,8 +8,8 @@ fails alone, with its row number; the rest still build.
 
 from __future__ import annotations
 
+import copy
 import csv
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -18,10 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from drafter.errors import DrafterError, Problem, Problems
-from drafter.models import Answers
 from drafter.resources import display_path
 
 SHORT = {"name": "jurisdiction.name", "kind": "jurisdiction.kind", "state": "jurisdiction.state",
@@ -73,7 +70,7 @@ def read_rows(path: Path, problems: Problems) -> list[tuple[int, dict[str, str]]
 
 def row_answers(row: dict[str, str], base: dict[str, Any], preset: str | None) -> dict[str, Any]:
     """The answers data for one row: the base answers, then the row's columns."""
-    data: dict[str, Any] = json.loads(json.dumps(base, default=str))
+    data: dict[str, Any] = copy.deepcopy(dict(base))  # dates stay dates
     if preset:
         data["preset"] = preset
     for column, value in row.items():
@@ -141,41 +138,25 @@ def _init_worker(library_path: str | None) -> None:
 def build_row(task: tuple[int, dict[str, Any], str, str, list[str], bool]) -> RowResult:
     """Build one row's draft (runs in a worker process; never raises for bad input)."""
     line, data, csv_name, out_dir, formats, force = task
-    from drafter.api import render_format
+    from drafter import core
     from drafter.output import check_writable, write_atomic
-    from drafter.render import build_document
-    from drafter.resolve import AnswersFile, resolve
-    from drafter.sources import YamlDoc
 
     j = data.get("jurisdiction", {})
     result = RowResult(line, str(j.get("name", "")), str(j.get("kind", "")),
                        str(j.get("state", "")), "failed")
     where = f"{csv_name}: row {line}"
     try:
-        answers = Answers.model_validate(data)
-    except ValidationError as exc:
-        result.errors = [f"{where}: {'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-                         for e in exc.errors()]
-        return result
-    try:
         assert _LIBRARY is not None
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-        source = AnswersFile(answers, YamlDoc(Path(csv_name), data), where, Path(csv_name),
-                             digest=digest)
-        selection = resolve(_LIBRARY, source)
-        document = build_document(_LIBRARY, selection, commentary=answers.output.commentary)
+        draft = core.build(core.answers_from_mapping(data, name=where), library=_LIBRARY)
         stem = Path(out_dir) / slug(data)
         paths = []
         for fmt in formats:
             path = stem.with_suffix("." + fmt)
             check_writable(path, force=force)
-            write_atomic(path, render_format(fmt, document, selection.profile,
-                                             _LIBRARY.templates_dir,
-                                             footnotes=answers.output.commentary == "annotated"),
-                         force=force)
+            write_atomic(path, draft.render(fmt), force=force)
             paths.append(path.name)
         result.output = ", ".join(paths)
-        result.warnings = [_row_message(p, where) for p in selection.warnings]
+        result.warnings = [_row_message(p, where) for p in draft.warnings]
         result.status = "warned" if result.warnings else "built"
     except DrafterError as exc:
         result.errors = [_row_message(p, where) for p in exc.problems]
@@ -183,8 +164,10 @@ def build_row(task: tuple[int, dict[str, Any], str, str, list[str], bool]) -> Ro
 
 
 def _row_message(problem: Problem, where: str) -> str:
+    """One line per problem: the row, the field when known, what is wrong and the fix."""
     text = problem.message + (f" ({problem.hint})" if problem.hint else "")
-    return f"{where}: {text}"
+    field = f"{problem.field}: " if problem.field and not text.startswith(problem.field) else ""
+    return f"{where}: {field}{text}"
 
 
 def run_batch(*, csv_path: Path, out_dir: Path, base: dict[str, Any], preset: str | None,

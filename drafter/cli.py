@@ -157,46 +157,56 @@ def redline(old: Path, new: Path, output: Path, library: Path | None, library_ol
 @click.option("--name", help="Jurisdiction name, without 'City of'.")
 @click.option("--kind", type=click.Choice(list(KINDS), case_sensitive=False),
               help="Kind of jurisdiction.")
-@click.option("--state", "state_code", help="Two-letter state code.")
+@click.option("--state", "state_code", help="State: two-letter code or name.")
 @click.option("--preset", help="Preset (with --no-input).")
 @click.option("--build/--no-build", "build_now", default=None,
               help="Build the draft right after writing the answers file.")
 @click.option("--from-policy", "from_policy", type=click.Path(path_type=Path),
               help="Start from an existing policy (.txt, .md, .docx): keep what it does well, "
                    "close its loopholes.")
+@click.option("--resume", type=click.Path(path_type=Path),
+              help="Continue an interview that was stopped (Ctrl-C saves the answers given so far).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @handle_errors
 def new(output: Path | None, no_input: bool, name: str | None, kind: str | None,
         state_code: str | None, preset: str | None, build_now: bool | None,
-        from_policy: Path | None, force: bool) -> None:
-    """Answer a few questions and get an answers file (and a draft)."""
+        from_policy: Path | None, resume: Path | None, force: bool) -> None:
+    """Answer a few questions and get an answers file (and a draft).
+
+    Ctrl-C saves the answers given so far; `drafter new --resume FILE` continues.
+    """
     from drafter import api, wizard
-    from drafter.errors import DrafterError, Problem
     from drafter.library import load_library
     from drafter.output import check_writable, write_atomic
 
     library = load_library()
+    progress: dict = {}
+    if resume is not None:
+        progress = _resumed(resume)
+        output, force = resume, True
+    elif output is not None:
+        check_writable(output, force=force)  # before the first question
     if no_input:
         missing = [flag for flag, value in (("--name", name), ("--kind", kind),
                                             ("--state", state_code)) if not value]
         if missing:
             raise click.UsageError("--no-input needs " + ", ".join(missing))
-        state = state_code.upper()
-        if state not in wizard.US_STATES:
-            raise DrafterError([Problem("--state", message=f"'{state_code}' is not a US state code",
-                                        hint="use two letters, e.g. CA")])
-        try:
-            plan = wizard.defaults(library, name, kind.lower(), state)
-        except ValueError as exc:
-            raise DrafterError([Problem("--name", message=str(exc))]) from exc
-        if preset:
-            if preset not in library.presets:
-                raise DrafterError([Problem("--preset", message=f"unknown preset '{preset}'",
-                                            hint="choose one of: " + ", ".join(sorted(library.presets)))])
-            plan.preset = preset
+        plan = wizard.plan_from_flags(library, name, kind, state_code, preset)
     else:
-        click.echo("drafter: a draft ordinance in a few questions. Press Enter to accept a default.\n")
-        plan = wizard.interview(library, name)
+        click.echo("drafter: a draft ordinance in a few questions. Press Enter to accept a default; "
+                   "Ctrl-C saves your answers so far.\n")
+        chosen: dict[str, Path] = {}
+
+        def place(plan: wizard.Plan) -> None:
+            target = output or _free_target(Path(wizard.default_filename(plan)), force)
+            chosen["target"] = target
+
+        try:
+            plan = wizard.interview(library, name, progress=progress, on_place=place)
+        except click.Abort:
+            _save_partial(progress, output or chosen.get("target"), force=force or resume is not None)
+            sys.exit(130)
+        output = output or chosen["target"]
     analysis = None
     if from_policy is not None:
         from drafter.analyze import analyze_file
@@ -210,7 +220,7 @@ def new(output: Path | None, no_input: bool, name: str | None, kind: str | None,
                                              from_policy.name if from_policy else ""), force=force)
     click.echo(f"wrote {api.display_path(target)}")
     if build_now is None:
-        build_now = False if no_input else click.confirm("Build the draft now?", default=True)
+        build_now = False if no_input else wizard.yes_no("Build the draft now?", True)
     if build_now:
         result = api.build(answers=target, force=force)
         for warning in result.warnings:
@@ -218,6 +228,62 @@ def new(output: Path | None, no_input: bool, name: str | None, kind: str | None,
         for path in result.outputs:
             click.echo(f"wrote {api.display_path(path)}")
         click.echo(f"Next: drafter factsheet {api.display_path(target)} --lang es")
+
+
+def _free_target(target: Path, force: bool) -> Path:
+    """The answers file's name, asked about as soon as it is known: overwrite, or a free name."""
+    from drafter import wizard
+
+    if force or not target.exists():
+        return target
+    if wizard.yes_no(f"{target} already exists. Overwrite it?", False):
+        return target
+    number = 2
+    while (free := target.with_name(f"{target.stem}-{number}{target.suffix}")).exists():
+        number += 1
+    click.echo(f"The answers will go to {free}.")
+    return free
+
+
+def _resumed(path: Path) -> dict:
+    """The answers an interrupted ``drafter new`` saved in ``path``."""
+    from drafter import wizard
+    from drafter.errors import DrafterError, Problem, Problems
+    from drafter.resources import display_path
+    from drafter.sources import load_yaml_file
+
+    problems = Problems()
+    doc = load_yaml_file(path, problems, display_path(path))
+    problems.raise_errors()
+    assert doc is not None
+    progress = wizard.read_partial(doc.text or "", doc.data)
+    if progress is None:
+        raise DrafterError([Problem(display_path(path), message="this answers file is complete; "
+                                    "there is no interview to resume",
+                                    hint=f"build it with 'drafter build {display_path(path)}', or edit it")])
+    return progress
+
+
+def _save_partial(progress: dict, target: Path | None, *, force: bool) -> None:
+    """Ctrl-C: keep what was answered, marked incomplete, and say how to go on."""
+    from drafter import wizard
+    from drafter.output import write_atomic
+
+    click.echo("")
+    if not progress:
+        click.echo("Stopped; nothing was answered, so nothing was saved. "
+                   "(Without a terminal, use drafter new --no-input.)", err=True)
+        return
+    if target is None:
+        name = progress.get("name", "draft")
+        target = Path(wizard.default_filename(wizard.Plan(name=name, kind="", state="")))
+    if target.exists() and not force:  # never over a file the person did not agree to replace
+        stem, number = target.stem + "-incomplete", 1
+        while (target := target.with_name(f"{stem}{'' if number == 1 else f'-{number}'}.yaml")).exists():
+            number += 1
+    write_atomic(target, wizard.partial_yaml(progress), force=True)
+    click.echo(f"Stopped. Your answers so far are saved in {target}; continue with:\n"
+               f"  drafter new --resume {target}", err=True)
 
 
 @cli.command("batch")
@@ -240,19 +306,14 @@ def batch_command(jurisdictions: Path, out_dir: Path, preset: str | None, base: 
                   formats: tuple[str, ...], jobs: int | None, library: Path | None, force: bool,
                   quiet: bool) -> None:
     """One draft per row of a CSV file (columns: name, kind, state, and any answers field)."""
-    import os
-
-    from drafter import api
+    from drafter import api, core
     from drafter.batch import run_batch, write_reports
     from drafter.errors import Problems
-    from drafter.resolve import load_answers
 
     base_data: dict = {}
     if base is not None:
-        problems = Problems()
-        source = load_answers(base, problems)
-        problems.raise_errors()
-        base_data = source.answers.model_dump(mode="json", exclude_defaults=True)
+        # python values (dates stay dates): every row is validated from this mapping
+        base_data = core.read_answers(base).answers.model_dump(exclude_defaults=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     console = _console()
     err = _console(stderr=True)

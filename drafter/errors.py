@@ -8,9 +8,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info"]
+
+
+class Location(NamedTuple):
+    """Where an input problem is: a file's line and column, and the field when known.
+
+    Answers from a mapping or a web form have no lines (0, 0): the field names the place.
+    """
+
+    path: str
+    line: int = 0
+    col: int = 0
+    field: str = ""
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +36,7 @@ class Problem:
     hint: str = ""
     severity: Severity = "error"
     rule: str = ""
+    field: str = ""  # the answers field at fault, e.g. "jurisdiction.state" (a form names it)
 
     def __str__(self) -> str:
         where = self.path
@@ -31,6 +44,9 @@ class Problem:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
+        elif self.field:
+            # answers from a mapping or a form have no lines: name the field instead
+            where += f":{self.field}"
         text = f"{where}: {self.severity}: {self.message}"
         if self.rule:
             text = f"{where}: {self.severity}[{self.rule}]: {self.message}"
@@ -48,7 +64,14 @@ class Problem:
             "rule": self.rule,
             "message": self.message,
             "hint": self.hint,
+            **({"field": self.field} if self.field else {}),
         }
+
+    @classmethod
+    def at(cls, where: Location, message: str, hint: str = "", severity: Severity = "error",
+           rule: str = "") -> Problem:
+        """A problem at a location (see ``Location``)."""
+        return cls(where.path, where.line, where.col, message, hint, severity, rule, where.field)
 
 
 class DrafterError(Exception):
@@ -71,9 +94,11 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, path: str | Path, line: int = 0, col: int = 0, *, message: str,
-            hint: str = "", severity: Severity = "error", rule: str = "") -> None:
-        self.items.append(Problem(str(path), line, col, message, hint, severity, rule))
+    def add(self, path: str | Path | Location, line: int = 0, col: int = 0, *, message: str,
+            hint: str = "", severity: Severity = "error", rule: str = "", field: str = "") -> None:
+        if isinstance(path, Location):
+            path, line, col, field = path
+        self.items.append(Problem(str(path), line, col, message, hint, severity, rule, field))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)

@@ -177,23 +177,12 @@ class _Renderer:
     # ------------------------------------------------------------ template calls
 
     def ref(self, target: str) -> Markdown:
-        target = self.chosen_variant(target)
         slot = self.slots.get(target)
         if slot is None:
             if target in self.library.clauses:
                 raise LookupError(f"ref('{target}'): that clause is not in this draft")
-            raise LookupError(f"ref('{target}'): no clause or variant group has that id")
+            raise LookupError(f"ref('{target}'): no clause has that id")
         return Markdown(f"[{slot.ref}]({REF_PREFIX}{target})")
-
-    def chosen_variant(self, target: str) -> str:
-        """A variant group's name, or any of its variants' ids, means the variant this draft
-        chose (docs/clause-format.md); any other id is itself."""
-        clause = self.library.clauses.get(target)
-        group = clause.meta.variant_of if clause is not None else target
-        if target in self.slots or not group:
-            return target
-        chosen = [c.id for c in self.selection.clauses if c.meta.variant_of == group]
-        return chosen[0] if chosen else target
 
     def cite(self, authority_id: str) -> Markdown:
         authority = self.library.authorities.get(authority_id)
@@ -635,8 +624,7 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
         authority = library.authorities.get(law.authority)
         name = authority.name if authority else law.authority
         text = f"({authority.citation}) " if authority else ""
-        text += f"In force since {_day(law.effective)}" + (
-            " (date as reported; not confirmed in the session law)." if not law.effective_confirmed else ".")
+        text += f"In force since {_day(law.effective)}."
         if law.status != "in-force":
             text += f" {law.status.replace('-', ' ').capitalize()}: {law.status_note}".rstrip(": ")
         if law.penalties:

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import click
 
 from drafter.library import Library
+from drafter.lookup import find_state
 from drafter.models import KINDS, US_STATES, normalize_jurisdiction
 
 LAW_ENFORCEMENT_DEFAULT = {"city": "{name} Police Department", "town": "{name} Police Department",
@@ -57,6 +61,31 @@ def defaults(library: Library, name: str, kind: str, state: str) -> Plan:
                 sheriff=agency if sheriff_kind else "", runs_jail=sheriff_kind)
 
 
+def plan_from_flags(library: Library, name: str, kind: str, state: str,
+                    preset: str | None = None) -> Plan:
+    """A plan from ``drafter new --no-input`` flags, or DrafterError naming the flag."""
+    from drafter.errors import DrafterError, Problem
+
+    match = find_state(state)
+    if not match.code:
+        near = ", ".join(f"{US_STATES[c]} ({c})" for c in match.suggestions)
+        raise DrafterError([Problem("--state", message=f"'{state}' is not a US state",
+                                    hint=f"did you mean {near}?" if near else
+                                    "use its name or two letters, e.g. Illinois or IL")])
+    try:
+        plan = defaults(library, name, kind.lower(), match.code)
+    except ValueError as exc:
+        raise DrafterError([Problem("--name", message=str(exc))]) from exc
+    if preset:
+        if preset not in library.presets:
+            raise DrafterError([Problem("--preset", message=f"unknown preset '{preset}'",
+                                        hint="choose one of: " + ", ".join(sorted(library.presets)))])
+        plan.preset = preset
+    else:
+        plan.preset = default_preset(library, match.code)
+    return plan
+
+
 def state_form(library: Library, kind: str, state: str) -> Any:
     """The jurisdiction form for this kind in this state."""
     return library.forms[kind].for_state(state)
@@ -75,76 +104,242 @@ def state_summary(library: Library, state: str) -> list[str]:
     return lines
 
 
-def interview(library: Library, plan_name: str | None = None) -> Plan:
-    """Ask the questions; return the answers."""
+def default_preset(library: Library, state: str) -> str:
+    """The preset to offer first: the strongest, or what stays open where state law preempts."""
+    rule = library.states.get(state)
+    if rule is not None and rule.stance == "restrictive" and "preemption-safe" in library.presets:
+        return "preemption-safe"
+    return "strongest"
+
+
+PRESET_ORDER = ["strongest", "strong", "baseline", "jail-county", "preemption-safe"]
+YES, NO = {"y", "yes", "yeah", "yep", "sure", "ok", "si", "sí"}, {"n", "no", "nope", "nah"}
+
+
+def ordered_presets(library: Library) -> list[Any]:
+    """The presets, strongest first."""
+    return sorted(library.presets.values(),
+                  key=lambda p: (PRESET_ORDER.index(p.id) if p.id in PRESET_ORDER
+                                 else len(PRESET_ORDER), p.id))
+
+
+def interview(library: Library, plan_name: str | None = None, *,
+              progress: dict[str, Any] | None = None,
+              on_place: Callable[[Plan], None] | None = None) -> Plan:
+    """Ask the questions; return the answers.
+
+    ``progress`` collects each answer as it is given (the CLI saves it if the interview is
+    stopped) and, when resuming, holds the answers already given: those questions are not
+    asked again. ``on_place`` is called as soon as the name and state are known (the CLI
+    checks there whether the answers file would overwrite another).
+    """
     echo = click.echo
-    name = plan_name or click.prompt("Name of the city, county or state (without 'City of')")
-    kind = click.prompt("Kind of jurisdiction", type=click.Choice(KINDS, case_sensitive=False),
-                        default="city").lower()
-    state = click.prompt("State (two letters, e.g. CA)", value_proc=_state)
+    given = progress if progress is not None else {}
+
+    def ask(key: str, question: Callable[[], Any], shown: str = "") -> Any:
+        if key in given:
+            echo(f"{shown or key}: {_shown(given[key])}  (saved answer)")
+            return given[key]
+        given[key] = question()
+        return given[key]
+
+    if plan_name and "name" not in given:
+        given["name"] = plan_name
+    name = ask("name", lambda: _required("Name of the city, county or state (without 'City of')"),
+               "Name")
+    kind = ask("kind", lambda: click.prompt(
+        "Kind of jurisdiction", type=click.Choice(KINDS, case_sensitive=False),
+        default="city").lower(), "Kind")
+    state = ask("state", _ask_state, "State")
     for line in state_summary(library, state):
-        echo(line)
+        echo(textwrap.fill(line, width=min(100, shutil.get_terminal_size((80, 20)).columns),
+                           subsequent_indent="    "))
     try:
         plan = defaults(library, name, kind, state)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+    given.update(name=plan.name, kind=plan.kind)  # as normalized ("Springfield, Illinois")
+    if on_place is not None:
+        on_place(plan)
     form = state_form(library, plan.kind, state)
     if not form.exists:
         raise click.UsageError(f"{US_STATES[state]} has no {plan.kind} governments. {form.note}")
     if form.varies or not form.verified:
         # only what drafter cannot infer: the body's name differs by charter here
-        body = click.prompt("Governing body", default=form.governing_body)
+        body = ask("governing_body", lambda: click.prompt("Governing body",
+                                                          default=form.governing_body),
+                   "Governing body")
         plan.governing_body = "" if body == form.governing_body else body
     else:
         echo(f"Governing body: {form.governing_body} ({form.source})")
     if plan.kind != "state":
-        plan.police = click.prompt("Police department (blank if none)",
-                                   default=plan.police, show_default=True) or ""
-        plan.sheriff = click.prompt("Sheriff's office (blank if none)",
-                                    default=plan.sheriff, show_default=True) or ""
-        plan.runs_jail = click.confirm("Does it run a jail?", default=plan.runs_jail)
-        if click.confirm("Add the ordinance to the municipal or county code as a new chapter?",
-                         default=False):
-            plan.code = {
-                "title": click.prompt("Code title number (e.g. 2)"),
-                "chapter": click.prompt("New chapter number (e.g. 2.90)"),
-                "chapter_title": click.prompt("Chapter title",
-                                              default="Sanctuary and Community Safety"),
-            }
+        police, sheriff = plan.police, plan.sheriff
+        plan.police = ask("police", lambda: click.prompt("Police department (blank if none)",
+                                                         default=police, show_default=True),
+                          "Police department") or ""
+        plan.sheriff = ask("sheriff", lambda: click.prompt("Sheriff's office (blank if none)",
+                                                           default=sheriff, show_default=True),
+                           "Sheriff's office") or ""
+        runs_jail = plan.runs_jail
+        plan.runs_jail = ask("runs_jail", lambda: yes_no("Does it run a jail?", runs_jail),
+                             "Runs a jail")
+        plan.code = ask("code", _ask_code, "Code chapter")
     echo("")
-    order = ["strongest", "strong", "baseline", "jail-county", "preemption-safe"]
-    presets = sorted(library.presets.values(),
-                     key=lambda p: (order.index(p.id) if p.id in order else len(order), p.id))
-    for index, preset in enumerate(presets, start=1):
-        echo(f"  {index}. {preset.id}: {preset.title}")
-    choice = click.prompt("Which set of protections? (1 is the strongest)",
-                          type=click.IntRange(1, len(presets)), default=1)
-    plan.preset = presets[choice - 1].id
-    if click.confirm("Choose among the alternatives for particular provisions? "
-                     "(the strongest is already chosen)", default=False):
-        for group, members in sorted(library.variant_groups().items()):
-            applicable = [c for c in members if kind in c.meta.applies_to]
-            if len(applicable) < 2:
-                continue
-            echo(f"\n{applicable[0].meta.title}:")
-            for index, clause in enumerate(applicable, start=1):
-                opens = f" (opens {', '.join(clause.meta.opens)})" if clause.meta.opens else ""
-                echo(f"  {index}. [{clause.meta.strength}] {clause.meta.summary.en}{opens}")
-            pick = click.prompt(f"Choose for '{group}'", type=click.IntRange(1, len(applicable)),
-                                default=1)
-            if pick != 1:
-                plan.include.append(applicable[pick - 1].id)
-    plan.commentary = click.prompt("Commentary in the draft", default="annotated",
-                                   type=click.Choice(["annotated", "comments", "memo", "none"]))
+    presets = ordered_presets(library)
+    first = default_preset(library, state)
+
+    def pick_preset() -> str:
+        for index, preset in enumerate(presets, start=1):
+            echo(f"  {index}. {preset.id}: {preset.title}")
+        start = next(i for i, p in enumerate(presets, start=1) if p.id == first)
+        choice = click.prompt("Which set of protections? (1 is the strongest)",
+                              type=click.IntRange(1, len(presets)), default=start)
+        return presets[choice - 1].id
+
+    plan.preset = ask("preset", pick_preset, "Set of protections")
+    plan.include = list(ask("include", lambda: _ask_variants(library, kind), "Alternatives"))
+    echo("\nCommentary: annotated = explanations after each section (for the coalition); "
+         "comments = as Word comments;\nmemo = a clean draft plus a separate memo; "
+         "none = a clean copy for the council.")
+    plan.commentary = ask("commentary", lambda: click.prompt(
+        "Commentary in the draft", default="annotated",
+        type=click.Choice(["annotated", "comments", "memo", "none"], case_sensitive=False)).lower(),
+        "Commentary")
     return plan
 
 
-def _state(value: str) -> str:
-    by_name = {v.lower(): k for k, v in US_STATES.items()}
-    code = by_name.get(value.strip().lower(), value.strip().upper())
-    if code not in US_STATES:
-        raise click.BadParameter("use the two-letter code of a US state, e.g. CA or TX")
-    return code
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(value) or "none"
+    return str(value) if value not in (None, "") else "(none)"
+
+
+def _required(question: str) -> str:
+    while True:
+        value = click.prompt(question, default="", show_default=False).strip()
+        if value:
+            return value
+        click.echo("Please type a name (it cannot be blank).")
+
+
+def yes_no(question: str, default: bool) -> bool:
+    """A yes/no question that understands "yeah" and "nope", and says what it wants."""
+    def parse(text: str) -> bool:
+        word = text.strip().lower()
+        if word in YES:
+            return True
+        if word in NO:
+            return False
+        raise click.BadParameter("answer y (yes) or n (no)")
+
+    return click.prompt(question, default="y" if default else "n", value_proc=parse,
+                        show_default=True)
+
+
+def _ask_state() -> str:
+    while True:
+        match = find_state(click.prompt("State (its name or two letters, e.g. Illinois or IL)"))
+        if match.code:
+            return match.code
+        if match.suggestions:
+            code = match.suggestions[0]
+            if yes_no(f"Did you mean {US_STATES[code]} ({code})?", True):
+                return code
+            continue
+        click.echo(f"'{match.text}' is not a US state: type its name or its two-letter code, "
+                   "e.g. Illinois or IL.")
+
+
+def _ask_code() -> dict[str, str] | None:
+    if not yes_no("Add the ordinance to the municipal or county code as a new chapter?", False):
+        return None
+    fixed = normalize_jurisdiction({"code": {
+        "title": _required("Code title number (e.g. 2)"),
+        "chapter": _required("New chapter number (e.g. 2.90)")}})["code"]
+    return {"title": fixed["title"], "chapter": fixed["chapter"],
+            "chapter_title": click.prompt("Chapter title", default="Sanctuary and Community Safety")}
+
+
+def _ask_variants(library: Library, kind: str) -> list[str]:
+    chosen: list[str] = []
+    if not yes_no("Choose among the alternatives for particular provisions? "
+                  "(the strongest is already chosen)", False):
+        return chosen
+    taxonomy = library.taxonomy
+    for _group, members in sorted(library.variant_groups().items()):
+        applicable = [c for c in members if kind in c.meta.applies_to]
+        if len(applicable) < 2:
+            continue
+        click.echo(f"\n{applicable[0].meta.title}:")
+        for index, clause in enumerate(applicable, start=1):
+            gives_up = [taxonomy.loopholes.get(o, o) if taxonomy else o for o in clause.meta.opens]
+            opens = f" Gives up: {'; '.join(gives_up)}." if gives_up else ""
+            click.echo(f"  {index}. [{clause.meta.strength}] {clause.meta.summary.en}{opens}")
+        strengths = [c.meta.strength for c in applicable]
+
+        def parse(text: str, strengths: list[str] = strengths) -> int:
+            word = text.strip().lower()
+            if word in strengths:
+                return strengths.index(word) + 1
+            if word.isdigit() and 1 <= int(word) <= len(strengths):
+                return int(word)
+            raise click.BadParameter(f"type a number from 1 to {len(strengths)}")
+
+        pick = click.prompt("Your choice", default="1", value_proc=parse)
+        if pick != 1:
+            chosen.append(applicable[pick - 1].id)
+    return chosen
+
+
+# ---------------------------------------------------------------- saving and resuming
+
+INCOMPLETE = "# drafter new: INCOMPLETE"
+_ANSWERED = re.compile(r"^# answered: (.*)$", re.M)
+
+
+def partial_yaml(progress: dict[str, Any]) -> str:
+    """What an interrupted interview had: an answers file marked incomplete, for --resume."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    jurisdiction = {k: progress[k] for k in ("name", "kind", "state", "governing_body", "police",
+                                              "sheriff", "runs_jail") if progress.get(k) not in (None, "")}
+    if progress.get("code"):
+        jurisdiction["code"] = dict(progress["code"])
+    data: dict[str, Any] = {"jurisdiction": jurisdiction}
+    if "preset" in progress:
+        data["preset"] = progress["preset"]
+    if progress.get("include"):
+        data["include"] = list(progress["include"])
+    if "commentary" in progress:
+        data["output"] = {"commentary": progress["commentary"]}
+    out = StringIO()
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.dump(data, out)
+    return (f"{INCOMPLETE} (the wizard was stopped before the end).\n"
+            "# Continue where you left off with:  drafter new --resume THIS-FILE\n"
+            f"# answered: {' '.join(progress)}\n" + out.getvalue())
+
+
+def read_partial(text: str, data: Any) -> dict[str, Any] | None:
+    """The answers an incomplete file holds (``data``: its parsed YAML), or None if the file
+    is not one the wizard saved incomplete."""
+    if not text.startswith(INCOMPLETE):
+        return None
+    match = _ANSWERED.search(text)
+    answered = match.group(1).split() if match else []
+    data = data if isinstance(data, dict) else {}
+    j = dict(data.get("jurisdiction") or {})
+    values = {**j, "preset": data.get("preset"), "include": list(data.get("include") or []),
+              "commentary": (data.get("output") or {}).get("commentary"),
+              "code": dict(j["code"]) if j.get("code") else None}
+    return {key: values.get(key, "") for key in answered if key in values or key in j}
 
 
 def _q(value: Any) -> str:
@@ -223,5 +418,8 @@ def _policy_comments(analysis: Any | None, policy_name: str) -> list[str]:
 
 def default_filename(plan: Plan) -> str:
     """e.g. 'springfield-il.yaml'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", f"{plan.name} {plan.state}".lower()).strip("-")
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", f"{plan.name} {plan.state}").encode("ascii", "ignore")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.decode().lower()).strip("-")
     return f"{slug or 'draft'}.yaml"
