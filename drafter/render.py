@@ -33,13 +33,23 @@ NOT_APPROVED = " and has not been approved as to form"
 
 def form_text(text: str, form: Any, name: str, state: str) -> str:
     """A jurisdiction-form wording with its placeholders filled."""
-    values = {"name": name, "state_name": US_STATES[state],
-              "full_name": form.full_name.format(name=name, state_name=US_STATES[state])}
+    full = form.full_name.format(name=name, state_name=US_STATES[state])
+    values = {"name": name, "state_name": US_STATES[state], "full_name": full,
+              "the_full_name": with_article(full)}
+    text = text.replace("the {full_name}", "{the_full_name}")
     values["governing_body"] = form.governing_body.format(**values)
     values["legislature"] = values["governing_body"]
     values["instrument"] = form.instrument
     values["INSTRUMENT"] = form.instrument.upper()
     return text.format(**values)
+
+
+def with_article(full_name: str) -> str:
+    """'the City of Oakland', 'the District of Columbia', but 'Travis County', 'Jefferson Parish'."""
+    return f"the {full_name}" if _NAMED_OF.match(full_name) else full_name
+
+
+_NAMED_OF = re.compile(r"^(?:[A-Z][a-z]+ )+(?:and [A-Z][a-z]+ )?of ")
 
 
 def jurisdiction_context(selection: Selection) -> Mapping[str, Any]:
@@ -65,6 +75,7 @@ def jurisdiction_context(selection: Selection) -> Mapping[str, Any]:
     return read_only({
         "name": name,
         "full_name": fill(form.full_name),
+        "the_full_name": with_article(fill(form.full_name)),
         "short_name": form.short_name,
         "kind": j.kind,
         "acts_as": form.acts_as or j.kind,
@@ -177,12 +188,23 @@ class _Renderer:
     # ------------------------------------------------------------ template calls
 
     def ref(self, target: str) -> Markdown:
+        target = self.chosen_variant(target)
         slot = self.slots.get(target)
         if slot is None:
             if target in self.library.clauses:
                 raise LookupError(f"ref('{target}'): that clause is not in this draft")
-            raise LookupError(f"ref('{target}'): no clause has that id")
+            raise LookupError(f"ref('{target}'): no clause or variant group has that id")
         return Markdown(f"[{slot.ref}]({REF_PREFIX}{target})")
+
+    def chosen_variant(self, target: str) -> str:
+        """A variant group's name, or any of its variants' ids, means the variant this draft
+        chose (docs/clause-format.md); any other id is itself."""
+        clause = self.library.clauses.get(target)
+        group = clause.meta.variant_of if clause is not None else target
+        if target in self.slots or not group:
+            return target
+        chosen = [c.id for c in self.selection.clauses if c.meta.variant_of == group]
+        return chosen[0] if chosen else target
 
     def cite(self, authority_id: str) -> Markdown:
         authority = self.library.authorities.get(authority_id)
@@ -541,7 +563,7 @@ def signature_block(selection: Selection, j: dict[str, Any]) -> Signature:
         return strip_illegal(form_text(text, form, j["name"], j["state"]))
 
     if form.chambers:
-        votes = [f"PASSED by the {c.name} of the {j['full_name']} on ______________, by the "
+        votes = [f"PASSED by the {c.name} of {j['the_full_name']} on ______________, by the "
                  "following vote:" for c in form.chambers]
         rows = [[Signer("", fill(c.presiding_officer)) for c in form.chambers],
                 [Signer("ATTEST:", fill(c.clerk)) for c in form.chambers]]
@@ -580,7 +602,7 @@ def long_title(selection: Selection, j: dict[str, Any], code_name: str | None) -
     instrument = selection.form.instrument
     article = "An" if instrument[:1].lower() in "aeiou" else "A"
     lead = (f"{article} {instrument}" if j["kind"] == "state"
-            else f"{article} {instrument} of the {j['governing_body']} of the {j['full_name']}")
+            else f"{article} {instrument} of the {j['governing_body']} of {j['the_full_name']}")
     code = selection.source.answers.jurisdiction.code
     if code_name and code and code.current:
         return (f'{lead} Amending Chapter {code.chapter} ("{code.chapter_title}") of Title '
@@ -624,7 +646,8 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
         authority = library.authorities.get(law.authority)
         name = authority.name if authority else law.authority
         text = f"({authority.citation}) " if authority else ""
-        text += f"In force since {_day(law.effective)}."
+        text += f"In force since {_day(law.effective)}" + (
+            " (date as reported; not confirmed in the session law)." if not law.effective_confirmed else ".")
         if law.status != "in-force":
             text += f" {law.status.replace('-', ' ').capitalize()}: {law.status_note}".rstrip(": ")
         if law.penalties:
