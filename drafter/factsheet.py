@@ -108,7 +108,8 @@ TEXT = {
 BODY_ES = {"City Council": ("Concejo Municipal", "m"), "Board of Supervisors": ("Junta de Supervisores", "f"),
            "Board of Commissioners": ("Junta de Comisionados", "f"), "Town Council": ("Concejo del Pueblo", "m"),
            "Board of Trustees": ("Junta de Síndicos", "f"), "Selectboard": ("Junta de Selectos", "f"),
-           "Legislature": ("Poder Legislativo", "m"), "Board of County Commissioners": ("Junta de Comisionados del Condado", "f"),
+           "Legislature": ("Poder Legislativo", "m"),
+           "Board of County Commissioners": ("Junta de Comisionados del Condado", "f"),
            "Commissioners Court": ("Corte de Comisionados", "f"), "County Commission": ("Comisión del Condado", "f"),
            "City Commission": ("Comisión Municipal", "f"), "Board of Aldermen": ("Junta de Concejales", "f"),
            "County Council": ("Concejo del Condado", "m"), "Metropolitan Council": ("Concejo Metropolitano", "m")}
@@ -169,12 +170,12 @@ def factsheet_document(library: Library, selection: Selection, ordinance: Docume
     title = title[0].upper() + title[1:]
     return Document(
         number_line="", title=title, draft_notice=fill(words["footer"]), warnings=[],
-        recitals=[fill(words["intro"] if any(c.meta.area in ("detainers", "information", "access")
-                                             for c in selection.clauses)
-                       else words["intro_policing"])], enacting_clause="", sections=sections, signature=None,
+        recitals=[fill(words["intro"] if _keeps_out(selection) else words["intro_policing"])],
+        enacting_clause="", sections=sections, signature=None,
         jurisdiction=values["full"], date=ordinance.date, header=title,
         properties={**ordinance.properties, "title": title,
-                    "subject": "Fact sheet" if lang == "en" else "Hoja informativa"},
+                    "subject": "Fact sheet" if lang == "en" else "Hoja informativa",
+                    "language": "en-US" if lang == "en" else "es-US"},
         commentary="none")
 
 
@@ -244,6 +245,17 @@ STATE_TEXT = {
                       "puede incluir.",
            "one": "una protección", "many": "{n} protecciones"},
 }
+
+
+# The draft "keeps local police and the jail out of immigration enforcement" only when it
+# refuses detainers and joint operations and no state mandate requires cooperation.
+KEEPS_OUT = {"detainer.no-hold", "detainer.no-joint-operations"}
+
+
+def _keeps_out(selection: Selection) -> bool:
+    carried = {c.meta.provisions[0] for c in selection.clauses if c.meta.provisions}
+    mandated = selection.state is not None and bool(selection.state.mandates)
+    return carried >= KEEPS_OUT and not mandated
 
 
 def _state_items(selection: Selection, lang: str, fill) -> list[str]:  # noqa: ANN001
