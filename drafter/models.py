@@ -19,7 +19,7 @@ from drafter.kinds import KINDS as _KINDS
 Kind = Literal["city", "county", "city-and-county", "town", "village", "borough", "township",
                "parish", "state"]
 KINDS: tuple[str, ...] = _KINDS
-assert KINDS == get_args(Kind), "drafter/kinds.py and Kind must list the same kinds"
+assert get_args(Kind) == KINDS, "drafter/kinds.py and Kind must list the same kinds"
 Area = Literal["detainers", "information", "access", "policing", "structure"]
 AREAS: tuple[str, ...] = ("detainers", "information", "access", "policing", "structure")
 Strength = Literal["strongest", "strong", "baseline"]

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from drafter.core import answers_from_mapping
 from drafter.library import load_library
-from drafter.models import KINDS, US_STATES, Answers, JurisdictionAnswers
+from drafter.models import KINDS, US_STATES, JurisdictionAnswers
 from drafter.render import build_document, form_text
-from drafter.resolve import AnswersFile, resolve
-from drafter.sources import YamlDoc
+from drafter.resolve import resolve
 from drafter.writers.markdown import MarkdownWriter
 
 LIBRARY = load_library()
@@ -32,8 +31,7 @@ def _exists(kind: str, state: str) -> bool:
 
 def build(jurisdiction: dict[str, Any], **answers: Any) -> tuple[str, Any]:
     data = {"jurisdiction": jurisdiction, "output": {"date": dt.date(2026, 11, 22)}, **answers}
-    parsed = Answers.model_validate(data)
-    source = AnswersFile(parsed, YamlDoc(Path("test.yaml"), data), "test.yaml", Path("test.yaml"))
+    source = answers_from_mapping(data, name="test.yaml")
     selection = resolve(LIBRARY, source, allow_preempted=True)
     document = build_document(LIBRARY, selection, commentary="none")
     return MarkdownWriter().render(document), selection
@@ -84,7 +82,7 @@ def test_names_the_right_officers(state: str, kind: str) -> None:
         assert fill(form.presiding_officer) in signature
         assert fill(form.clerk) in signature
     if form.legal_officer:
-        assert f"APPROVED AS TO FORM:" in signature and fill(form.legal_officer) in signature
+        assert "APPROVED AS TO FORM:" in signature and fill(form.legal_officer) in signature
     else:
         assert "APPROVED AS TO FORM" not in signature
     executive = fill(form.executive)

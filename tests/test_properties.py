@@ -10,16 +10,14 @@ from docx import Document as open_docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from drafter.core import answers_from_mapping
 from drafter.errors import DrafterError
 from drafter.library import load_library
 from drafter.models import Answers
 from drafter.render import build_document
-from drafter.resolve import AnswersFile, resolve
-from drafter.sources import YamlDoc
+from drafter.resolve import resolve
 from drafter.writers.docx import DocxWriter
 from drafter.writers.markdown import MarkdownWriter
-
-from .conftest import ROOT
 
 LIBRARY = load_library()
 SETTINGS = settings(max_examples=25, deadline=None,
@@ -29,8 +27,7 @@ names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_siz
 
 
 def build(data: dict, commentary: str = "none"):
-    answers = Answers.model_validate(data)
-    source = AnswersFile(answers, YamlDoc(ROOT, data), "(property)", ROOT)
+    source = answers_from_mapping(data, name="(property)")
     selection = resolve(LIBRARY, source)
     return selection, build_document(LIBRARY, selection, commentary=commentary)
 
