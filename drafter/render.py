@@ -665,6 +665,11 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
     if by_law:
         add("Left out of this draft.", " ".join(
             f"Because of {_short_law(library, law)}: {'; '.join(titles)}." for law, titles in by_law.items()))
+    uncertain = [c.meta.title for c in selection.clauses
+                 if state.risky.keys() & {c.id, *c.meta.provisions}]
+    if uncertain:
+        add("Legally uncertain here.", "; ".join(f"\u201c{t}\u201d" for t in uncertain)
+            + f". {rule.name} law may reach these sections; they are kept, and each one's note says why.")
     changed = [c.meta.title for c in selection.clauses if c.id in selection.changes]
     if changed:
         add("Changed because of state law.", "; ".join(f"\u201c{t}\u201d" for t in changed)
@@ -699,6 +704,10 @@ def state_section_notes(library: Library, selection: Selection, clause_id: str) 
     state = selection.state
     if state is not None and library.taxonomy is not None:
         clause = library.clauses[clause_id]
+        risky = [state.risky[p] for p in (clause_id, *clause.meta.provisions) if p in state.risky]
+        if risky:
+            notes.append(f"Kept but legally uncertain here: {risky[0]}. Counsel should confirm this "
+                         f"section before adoption (drafter states show {state.rule.state}).")
         covered = [state.covered[p] for p in clause.meta.provisions if p in state.covered]
         if covered:
             notes.append(f"State law already requires the core of this section ({covered[0]}); the "

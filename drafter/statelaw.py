@@ -99,7 +99,10 @@ def outcome(library: Library, rule: StateRule, *, kinds: set[str], runs_jail: bo
         return True
 
     for pid in rule.warn:
-        result.risky[pid] = f"{rule.name} law makes this legally risky; see the state-law notice"
+        names = [library.authorities[law.authority].name for law in rule.laws
+                 if law.authority in library.authorities][:2]
+        result.risky[pid] = f"{rule.name} law ({'; '.join(names)}) may reach it" if names else \
+            f"{rule.name} law may reach it"
     for ban in rule.bans:
         law = laws.get(ban.law)
         if law is not None and law.status == "enjoined":

@@ -374,3 +374,22 @@ def test_every_mandate_says_its_duty_in_spanish(library: Library) -> None:
 def test_api_lists_every_state() -> None:
     rows = api.list_states()
     assert [r["state"] for r in rows] == STATES
+
+
+PASSAGE_TEXT = {  # words only the passage puts in the draft
+    "policing.fair-impartial#status-questions": "stop, detain, question",
+    "structure.forum#agreements": "approves the proposal by a recorded vote",
+}
+
+
+@pytest.mark.parametrize("state", [s for s in STATES if s in {"TX", "FL", "GA", "AZ", "TN", "AL", "NH", "IN"}])
+def test_built_text_never_contains_a_withheld_passage(tmp_path: Path, library: Library, state: str) -> None:
+    kind = local_kinds(library, state)[-1]
+    selection = _selection(tmp_path, library, kind=kind, state=state, preset="preemption-safe", as_of=TODAY)
+    text = _text(library, selection)
+    body = text.split("Left out of this draft.")[-1]
+    for passage, words in PASSAGE_TEXT.items():
+        if passage in selection.barred:
+            assert words not in body, (state, passage)
+    for mandate in selection.state.mandates:
+        assert mandate.duty in text  # what still binds the county is in the draft itself
