@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from drafter.core import answers_from_mapping
 from drafter.errors import DrafterError, Problems
 from drafter.library import Clause, Library
 from drafter.lint import Rule, Target, known_rule_ids, lint, mask_jinja
 from drafter.markdown import MarkdownError, parse_blocks
-from drafter.models import Answers, finding_text
+from drafter.models import finding_text
 from drafter.numbering import Labeler
 from drafter.render import build_document, format_citation, used_definitions
-from drafter.resolve import AnswersFile, resolve
+from drafter.resolve import resolve
 from drafter.sources import YamlDoc
 from drafter.templating import Markdown, RenderError, render, undeclared_variables
 
@@ -195,9 +196,7 @@ def _build_presets(library: Library) -> list:
     for preset_id in sorted(library.presets):
         for sample in SAMPLE_JURISDICTIONS:
             data = {"jurisdiction": dict(sample), "preset": preset_id}
-            answers = Answers.model_validate(data)
-            source = AnswersFile(answers, YamlDoc(library.roots[0], data), "(check)",
-                                 library.roots[0])
+            source = answers_from_mapping(data, name="(check)")
             label = f"preset '{preset_id}' for a sample {sample['kind']} in {sample['state']}"
             try:
                 selection = resolve(library, source, allow_preempted=True)

@@ -76,13 +76,12 @@ def corpus_scores(folder: Path = CORPUS) -> Scores:
 
 def draft_cases() -> list[tuple[str, str, set[str], set[str]]]:
     """(name, draft text, expected provisions, expected loopholes) for drafter's own drafts."""
+    from drafter.core import answers_from_mapping
     from drafter.errors import Problems
     from drafter.library import load_library
-    from drafter.models import Answers
     from drafter.render import build_document
-    from drafter.resolve import AnswersFile, load_answers, resolve
+    from drafter.resolve import load_answers, resolve
     from drafter.score import scorecard
-    from drafter.sources import YamlDoc
     from drafter.writers.text import TextWriter
 
     library = load_library()
@@ -93,8 +92,7 @@ def draft_cases() -> list[tuple[str, str, set[str], set[str]]]:
         for kind, state in (("city", "CA"), ("county", "IL")):
             data = {"jurisdiction": {"name": "Sample", "kind": kind, "state": state},
                     "preset": preset}
-            answers = Answers.model_validate(data)
-            sources.append((f"{preset}-{kind}", AnswersFile(answers, YamlDoc(ROOT, data), "(eval)", ROOT)))
+            sources.append((f"{preset}-{kind}", answers_from_mapping(data, name="(eval)")))
     cases = []
     for name, source in sources:
         selection = resolve(library, source)

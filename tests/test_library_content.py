@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from drafter.core import answers_from_mapping
 from drafter.errors import Problems
 from drafter.library import Library, load_library
-from drafter.models import Answers
 from drafter.render import build_document, format_citation  # noqa: F401
-from drafter.resolve import AnswersFile, resolve
-from drafter.sources import YamlDoc
+from drafter.resolve import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 TAXONOMY = YAML(typ="safe").load((ROOT / "clauses" / "taxonomy.yaml").read_text())
@@ -115,8 +114,7 @@ def test_state_rules_cover_the_preempting_states(library: Library) -> None:
 
 def _build(library: Library, preset: str, jurisdiction: dict, allow: bool = False):
     data = {"jurisdiction": jurisdiction, "preset": preset}
-    answers = Answers.model_validate(data)
-    source = AnswersFile(answers, YamlDoc(ROOT, data), "(test)", ROOT)
+    source = answers_from_mapping(data, name="(test)")
     selection = resolve(library, source, allow_preempted=allow)
     return selection, build_document(library, selection)
 
