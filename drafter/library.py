@@ -289,8 +289,12 @@ def _load_authorities(library: Library, path: Path, problems: Problems) -> set[s
 
 
 def _load_templates(library: Library, folder: Path, problems: Problems) -> None:
+    """The built-in profiles and jurisdiction forms. A user library's ``templates/profiles/``
+    overlays the profiles: a profile with the same id replaces the built-in one, a new id adds
+    one (docs/clause-format.md)."""
     library.templates_dir = folder
-    for path in library_files(folder, "profiles", "*.yaml", problems):
+    profile_dirs = [(folder, "profiles"), *((root, "templates/profiles") for root in library.roots[1:])]
+    for path in [p for root, sub in profile_dirs for p in library_files(root, sub, "*.yaml", problems)]:
         display = display_path(path)
         doc = load_yaml_file(path, problems, display)
         profile = validate(Profile, doc, problems, display) if doc else None
@@ -449,7 +453,7 @@ def _check_requires_cycles(library: Library, problems: Problems) -> None:
 # ---------------------------------------------------------------- files a library will not load
 
 LIBRARY_FOLDERS = {**{area: ".md" for area in AREAS}, "definitions": ".md", "presets": ".yaml",
-                   "states": ".yaml"}
+                   "states": ".yaml", "analyzer": ".yaml"}  # analyzer/: the analyzer's rule files
 LIBRARY_ROOT_FILES = {"authorities.yaml", "taxonomy.yaml"}
 _IGNORED = re.compile(r"^(?:\..*|__pycache__|README.*|LICENSE.*|NOTICE.*|CHANGELOG.*|.*~|.*\.bak)$",
                       re.I)

@@ -123,3 +123,94 @@ def test_output_files_honour_the_umask(tmp_path: Path, umask: int) -> None:
         os.umask(old)
     assert (tmp_path / "a.docx").stat().st_mode & 0o777 == 0o666 & ~umask
     assert (tmp_path / "a.docx").read_text() == "y"
+
+
+# ------------------------------------------------------------------ 2. amendment markup in place
+
+def _amended(lib, sample: str):  # noqa: ANN001
+    """The chapter of an amendment sample marked against its current code (as a build does)."""
+    from drafter.compare import merge, parse_current_code
+    from drafter.layout import layout
+
+    source = _answers(sample)
+    selection = resolve(lib, source)
+    document = build_document(lib, selection, commentary="none")
+    lines = layout(document)
+    codified = {s.key for s in document.all_sections() if s.codified}
+    chapter = [line for line in lines if line.key.split("#")[0] in codified]
+    current = (SAMPLES / source.answers.jurisdiction.code.current).read_text()
+    return merge(parse_current_code(current, selection.profile.levels), chapter, "markup")
+
+
+def _struck(line) -> bool:  # noqa: ANN001
+    return bool(line.runs) and all(run.strike for run in line.runs if run.text.strip())
+
+
+def _section_of(lines, index: int) -> str:  # noqa: ANN001
+    heads = [line.text for line in lines[:index + 1] if line.style == "OrdCodeSection"]
+    return heads[-1] if heads else ""
+
+
+def test_amendment_deletions_stand_where_they_stood(lib) -> None:  # noqa: ANN001
+    lines = _amended(lib, "santa-cruz-ca.yaml")
+    texts = [line.text for line in lines]
+    assert not _struck(lines[-1]), "a deletion after the last section (the old behaviour)"
+    # The old definition is marked inside Definitions, as a change to the same term.
+    [definition] = [i for i, t in enumerate(texts) if t.startswith('"Immigration detainer" means')]
+    assert _section_of(lines, definition).startswith("9.85.020 Definitions")
+    assert any(run.strike for run in lines[definition].runs) and any(r.underline for r in lines[definition].runs)
+    # The old detainer section's text is struck inside the section that replaces it.
+    held = next(i for i, t in enumerate(texts) if "The City police department shall not hold" in t)
+    assert _struck(lines[held]) and "Immigration Detainers" in _section_of(lines, held)
+    savings = next(i for i, t in enumerate(texts) if "any City officer from sending information" in t)
+    assert _struck(lines[savings]) and "Federal Laws on Immigration Status" in _section_of(lines, savings)
+    assert "Savings Clause" in _section_of(lines, savings)  # the old heading, struck, in the new one
+
+
+def test_amendment_section_numbers_never_repeat(lib) -> None:  # noqa: ANN001
+    lines = _amended(lib, "santa-cruz-ca.yaml")
+    numbers = [m.group(0) for line in lines if line.style == "OrdCodeSection"
+               for m in re.finditer(r"\b9\.85\.\d{3}\b", line.text)]
+    assert len(numbers) == len(set(numbers)) > 40, [n for n in numbers if numbers.count(n) > 1]
+
+
+def test_a_section_nothing_replaces_is_struck_after_its_predecessor() -> None:
+    from drafter.compare import merge, parse_current_code
+    from drafter.docmodel import Run
+    from drafter.layout import Line
+
+    current = ("1.10.010 Title.\n\nThis chapter is the Welcoming Chapter.\n\n"
+               "1.10.020 Registration of Vendors.\n\n(a) Each vendor shall register with the police.\n\n"
+               "1.10.030 Savings.\n\n(a) Nothing in this chapter prohibits sharing status information.\n")
+    new = [Line("OrdCodeSection", [Run("1.10.010 Title.")], key="t#head"),
+           Line("OrdCodeBody", [Run("This chapter is the Welcoming Chapter.")], key="t#1"),
+           Line("OrdCodeSection", [Run("1.10.020 Detainers.")], key="d#head"),
+           Line("OrdLevel1", [Run("A covered agency shall not hold a person on a detainer.")], level=0, key="d#1"),
+           Line("OrdCodeSection", [Run("1.10.030 Status Information.")], key="s#head"),
+           Line("OrdLevel1", [Run("Nothing in this chapter prohibits sharing status information.")],
+                level=0, key="s#1")]
+    out = merge(parse_current_code(current, ["(a)", "(1)"]), new, "markup")
+    texts = [line.text for line in out]
+    gone = texts.index("[Former 1.10.020] Registration of Vendors.")
+    assert _struck(out[gone]) and _struck(out[gone + 1])
+    assert texts[gone - 1] == "This chapter is the Welcoming Chapter."  # after its predecessor
+    assert texts[gone + 2] == "1.10.020 Detainers."
+    assert texts[-1] == "Nothing in this chapter prohibits sharing status information." and not _struck(out[-1])
+
+
+# ------------------------------------------------------------------ 4. user-library profiles
+
+def test_user_library_profiles_overlay_the_builtin_ones(tmp_path: Path) -> None:
+    profiles = tmp_path / "templates" / "profiles"
+    profiles.mkdir(parents=True)
+    plain = (ROOT / "templates" / "profiles" / "plain.yaml").read_text()
+    (profiles / "plain.yaml").write_text(plain.replace("font: Times New Roman", "font: Arial"))
+    (profiles / "house.yaml").write_text(plain.replace("id: plain", "id: house")
+                                         .replace("title: Plain language", "title: House style"))
+    library = load_library(tmp_path)
+    builtin = load_library()
+    assert library.profiles["plain"].page.font == "Arial" != builtin.profiles["plain"].page.font
+    assert library.profiles["house"].modal == "must" and "house" not in builtin.profiles
+    assert set(builtin.profiles) < set(library.profiles)
+    selection = resolve(library, _answers("oakland-ca.yaml"), profile="house")
+    assert selection.profile.title == "House style"
