@@ -29,11 +29,12 @@ PARAGRAPH_STYLES = {
                                                   color="9C0006")),
     "OrdRecital": ("Ord Recital", "Normal", dict(first=0.5, after=12, align="justify")),
     "OrdEnacting": ("Ord Enacting", "Normal", dict(bold=True, after=12, first=0.5)),
-    "OrdSection": ("Ord Section", "Normal", dict(bold=True, after=6, before=6, keep=True)),
+    # outline: the heading's level in Word's Navigation Pane and the PDF's bookmarks (0 = Level 1)
+    "OrdSection": ("Ord Section", "Normal", dict(bold=True, after=6, before=6, keep=True, outline=0)),
     "OrdChapter": ("Ord Chapter", "Normal", dict(bold=True, align="center", after=12,
-                                                  before=6, keep=True)),
+                                                  before=6, keep=True, outline=1)),
     "OrdCodeSection": ("Ord Code Section", "Normal", dict(bold=True, after=6, before=6,
-                                                          keep=True)),
+                                                          keep=True, outline=2)),
     "OrdBody": ("Ord Body", "Normal", dict(first=0.5, after=12, align="justify")),
     "OrdCodeBody": ("Ord Code Body", "Normal", dict(first=0.5, after=12, align="justify")),
     "OrdLevel1": ("Ord Level 1", "Normal", dict(after=12, align="justify")),
@@ -158,6 +159,8 @@ def _apply(style, opts: dict) -> None:  # noqa: ANN001 - python-docx style objec
                 qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "4",
                 qn("w:color"): "808080"}))
         ppr.append(borders)
+    if "outline" in opts:
+        ppr.append(ppr.makeelement(qn("w:outlineLvl"), {qn("w:val"): str(opts["outline"])}))
     if opts.get("shade"):
         shade = ppr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto",
                                                qn("w:fill"): "EEF2F7"})

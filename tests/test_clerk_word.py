@@ -4,8 +4,12 @@ tagged PDF, file modes, a clerk's own reference.docx and user-library profiles."
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -214,3 +218,144 @@ def test_user_library_profiles_overlay_the_builtin_ones(tmp_path: Path) -> None:
     assert set(builtin.profiles) < set(library.profiles)
     selection = resolve(library, _answers("oakland-ca.yaml"), profile="house")
     assert selection.profile.title == "House style"
+
+
+# ------------------------------------------------------------------ 3. Word a clerk can live with
+
+def _docx(lib, sample: str, *, profile: str | None = None, reference: Path | None = None,  # noqa: ANN001
+          factsheet: str | None = None) -> bytes:
+    from drafter.writers.docx import DocxWriter
+
+    selection = resolve(lib, _answers(sample), profile=profile)
+    document = build_document(lib, selection, commentary="none")
+    page = selection.profile
+    if factsheet:
+        from drafter.factsheet import factsheet_document
+
+        document = factsheet_document(lib, selection, document, factsheet)
+        page = lib.profiles["factsheet"]
+    return DocxWriter(page, reference or lib.templates_dir / "reference.docx",
+                      footnotes=False).render(document)
+
+
+def _part(data: bytes, name: str):  # noqa: ANN202
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return etree.fromstring(archive.read(name))
+
+
+def _paragraphs(data: bytes) -> list:
+    return list(_part(data, "word/document.xml").iter(f"{W}p"))
+
+
+def _ptext(p) -> str:  # noqa: ANN001
+    return "".join(t.text or "" for t in p.iter(f"{W}t"))
+
+
+def _has(p, tag: str) -> bool:  # noqa: ANN001
+    ppr = p.find(f"{W}pPr")
+    return ppr is not None and ppr.find(f"{W}{tag}") is not None
+
+
+def test_headings_have_outline_levels(lib) -> None:  # noqa: ANN001
+    data = _docx(lib, "oakland-ca.yaml")
+    styles = _part(data, "word/styles.xml")
+    levels = {s.get(f"{W}styleId"): s.find(f"{W}pPr/{W}outlineLvl").get(f"{W}val")
+              for s in styles.iter(f"{W}style") if s.find(f"{W}pPr/{W}outlineLvl") is not None}
+    assert levels == {"OrdSection": "0", "OrdChapter": "1", "OrdCodeSection": "2"}
+    [title] = [p for p in _paragraphs(data) if _ptext(p) == "SANCTUARY CITY PROTECTIONS"]
+    assert title.find(f"{W}pPr/{W}outlineLvl").get(f"{W}val") == "9"  # "Chapter 2.90" is the entry
+
+
+@pytest.mark.parametrize("sample", ["cook-county-il.yaml", "new-mexico.yaml", "oakland-ca.yaml"])
+def test_vote_and_signatures_are_kept_together(lib, sample: str) -> None:  # noqa: ANN001
+    data = _docx(lib, sample)
+    paragraphs = _paragraphs(data)
+    body = _part(data, "word/document.xml").find(f"{W}body")
+    leads = [i for i, p in enumerate(paragraphs) if "by the following vote" in _ptext(p)]
+    assert leads
+    first = leads[0]
+    table = body.find(f"{W}tbl")
+    in_table = set(table.iter(f"{W}p"))
+    chain = [p for p in paragraphs[first:] if p not in in_table]
+    # every paragraph from the first lead-in down to the signature table is kept with the next
+    assert all(_has(p, "keepNext") for p in chain[:-1] if p.getparent() is body), \
+        [_ptext(p) for p in chain if not _has(p, "keepNext")]
+    assert all(_has(paragraphs[i], "keepLines") for i in leads)
+    rows = table.findall(f"{W}tr")
+    assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows)
+    for row in rows[:-1]:
+        assert all(_has(p, "keepNext") for p in row.iter(f"{W}p"))
+
+
+@pytest.mark.parametrize(("lang", "tag", "words"), [("es", "es-US", ("Página ", " de ")),
+                                                   ("en", "en-US", ("Page ", " of "))])
+def test_document_language_and_footer_follow_the_output_language(lib, lang, tag, words) -> None:  # noqa: ANN001
+    data = _docx(lib, "oakland-ca.yaml", factsheet=lang)
+    styles = _part(data, "word/styles.xml")
+    langs = {e.get(f"{W}val") for e in styles.iter(f"{W}lang")}
+    assert langs == {tag}
+    assert styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(f"{W}val") == tag
+    footer = "".join(t.text or "" for t in _part(data, "word/footer1.xml").iter(f"{W}t"))
+    assert footer.startswith(words[0]) and words[1] in footer
+    assert _part(data, "docProps/core.xml").find("{http://purl.org/dc/elements/1.1/}language").text == tag
+
+
+def test_ordinances_are_us_english(lib) -> None:  # noqa: ANN001
+    styles = _part(_docx(lib, "new-mexico.yaml"), "word/styles.xml")
+    assert {e.get(f"{W}val") for e in styles.iter(f"{W}lang")} == {"en-US"}
+
+
+def test_pdf_export_options() -> None:
+    from drafter.writers.pdf import convert_to_argument
+
+    argument = convert_to_argument()
+    assert argument.startswith("pdf:writer_pdf_Export:{")
+    for option in ("UseTaggedPDF", "ExportBookmarks", "DisplayPDFDocumentTitle"):
+        assert f'"{option}":{{"type":"boolean","value":"true"}}' in argument
+
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                                   reason="LibreOffice is not installed")
+
+
+def _pdf_outline(pdf: bytes) -> list[str]:
+    titles = []
+    for raw in re.findall(rb"/Title\s*<([0-9A-Fa-f]+)>", pdf):
+        data = bytes.fromhex(raw.decode())
+        titles.append(data[2:].decode("utf-16-be") if data.startswith(b"\xfe\xff") else data.decode("latin-1"))
+    return titles
+
+
+def _pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")
+
+
+@needs_soffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_pdf_is_tagged_with_bookmarks_and_a_whole_signature_page(lib, tmp_path: Path) -> None:  # noqa: ANN001
+    from drafter.writers.pdf import docx_to_pdf
+
+    pdf = docx_to_pdf(_docx(lib, "cook-county-il.yaml"))
+    assert b"/StructTreeRoot" in pdf and b"/Marked true" in pdf  # a tagged PDF
+    assert b"/Lang(en-US)" in pdf
+    outline = _pdf_outline(pdf)
+    assert "SECTION 1. Definitions." in outline and len(outline) > 20
+    pages = _pdf_pages(pdf, tmp_path)
+    lead = next(i for i, page in enumerate(pages) if "by the following vote" in page)
+    assert "ATTEST" in pages[lead] and "AYES" in pages[lead]
+
+
+@needs_soffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_spanish_fact_sheet_pdf_is_spanish(lib, tmp_path: Path) -> None:  # noqa: ANN001
+    from drafter.writers.pdf import docx_to_pdf
+
+    pdf = docx_to_pdf(_docx(lib, "oakland-ca.yaml", factsheet="es"))
+    assert b"/Lang(es-US)" in pdf
+    assert "Página 1 de 1" in _pdf_pages(pdf, tmp_path)[0]

@@ -12,6 +12,12 @@ two such lists (``drafter.compare``) before emitting.
 - Citations are footnotes (annotated commentary), commentary can be Word comments, the
   footer carries Page X of Y fields, pleading paper numbers its lines, and tracked changes
   are real ``w:ins``/``w:del`` revisions.
+- Section, chapter and code-section headings carry outline levels (Word's Navigation Pane,
+  PDF bookmarks); the vote lead-in, tally and signature block are kept on one page; the
+  document language (``properties["language"]``, default en-US) is set on every style.
+- A clerk's own reference .docx restyles the draft as pandoc's ``--reference-doc`` does:
+  every style it defines (by style id, or by name) replaces the built-in one, with its
+  document defaults and theme fonts; the numbering stays drafter's.
 """
 
 from __future__ import annotations
@@ -39,10 +45,16 @@ from drafter.docmodel import Document, Note, Run
 from drafter.layout import LEVEL_STYLES, Line, citation_runs, layout, markdown_runs, signer_text
 from drafter.models import Profile
 from drafter.numbering import LEVEL_FORMATS
+from drafter.resources import builtin_templates
 from drafter.templating import strip_illegal
 
 PAGE_SIZES = {"letter": (8.5, 11.0), "legal": (8.5, 14.0)}
 REVISION_AUTHOR = "drafter"
+# Outline levels (0 = Word's "Level 1"): the Navigation Pane and the PDF's bookmarks.
+OUTLINE_LEVELS = {"OrdSection": 0, "OrdChapter": 1, "OrdCodeSection": 2}
+BODY_TEXT_LEVEL = 9  # "Body Text": no outline level
+# Footer words around the PAGE and NUMPAGES fields, by language.
+PAGE_WORDS = {"en": ("Page ", " of "), "es": ("Página ", " de ")}
 
 
 @dataclass
@@ -62,8 +74,17 @@ class DocxWriter:
         self._ids += 1
         return self._ids
 
+    @property
+    def language(self) -> str:
+        """The document's language tag (BCP 47): en-US unless the document says otherwise."""
+        return self.document.properties.get("language") or "en-US"
+
     def render(self, document: Document, lines: list[Line] | None = None) -> bytes:
-        word = open_docx(str(self.reference))
+        builtin = builtin_templates() / "reference.docx"
+        self.restyled = self.reference.resolve() != builtin.resolve()
+        word = open_docx(str(builtin if self.restyled else self.reference))
+        if self.restyled:
+            restyle(word, self.reference)
         body = word.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
@@ -72,6 +93,8 @@ class DocxWriter:
         self.document = document
         self.revision_date = document.properties.get("date", "2000-01-01") + "T00:00:00Z"
         self._page_setup(word)
+        _outline_styles(word)
+        _set_language(word, self.language)
         self._abstract_id = self._define_list(word)
         self._header_footer(word, document)
         for line in lines if lines is not None else layout(document):
@@ -107,14 +130,15 @@ class DocxWriter:
         section.header_distance = section.footer_distance = Inches(
             0.25 if page.line_numbers else 0.4)
         normal = word.styles["Normal"]
-        normal.font.name = page.font
-        normal.font.size = Pt(page.font_size)
-        fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(attr), page.font)
+        if not self.restyled:  # a clerk's reference .docx keeps its own fonts and spacing
+            normal.font.name = page.font
+            normal.font.size = Pt(page.font_size)
+            fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+            for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                fonts.set(qn(attr), page.font)
         if page.line_numbers:
             self._pleading(word)
-        else:
+        elif not self.restyled:
             normal.paragraph_format.line_spacing = page.line_spacing
 
     def _pleading(self, word: WordDocument) -> None:
@@ -201,7 +225,8 @@ class DocxWriter:
             _border_top(footer)
             title = footer.add_run(strip_illegal(_short_title(document.title)) + "\n")
             title.font.size = Pt(8)
-        for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
+        page_word, of_word = PAGE_WORDS.get(self.language.split("-")[0], PAGE_WORDS["en"])
+        for piece in (page_word, "PAGE", of_word, "NUMPAGES"):
             if piece.isupper():
                 _field(footer, piece, "1")
             else:
@@ -228,12 +253,19 @@ class DocxWriter:
             fmt.left_indent = Inches(0.5 * (line.continuation + 1))
             fmt.first_line_indent = Inches(0)
             _no_numbering(paragraph._p.get_or_add_pPr())
+        if line.key == "~chapter_title":  # "Chapter 2.90" above it is the outline entry
+            _set_outline(paragraph._p.get_or_add_pPr(), BODY_TEXT_LEVEL)
         if line.kind == "tally":
+            # The lead-in, its tally and the signatures stay together: never a stranded
+            # "PASSED AND ADOPTED ... by the following vote:" at the foot of a page.
             paragraph.paragraph_format.space_before = Pt(12)
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.keep_together = True
             for tally in self.document.signature.tally:
                 vote = self.word.add_paragraph()
                 vote._p.style = "OrdVote"
                 vote.add_run(tally)
+                vote.paragraph_format.keep_with_next = True
         if line.bookmark:
             self._bookmark(paragraph, line.bookmark)
         if line.change:
@@ -375,9 +407,13 @@ class DocxWriter:
         spacer = self.word.add_paragraph()
         spacer._p.style = "OrdSignature"
         spacer.paragraph_format.space_before = Pt(24)
+        spacer.paragraph_format.keep_with_next = True
         rows = signature.rows()
         table = self.word.add_table(rows=len(rows), cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for row in table.rows:  # no row split across pages, each row kept with the next
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))
         rule = "_" * 32
         cells = [[signer_text(s, rule) for s in row] + [""] * (2 - len(row)) for row in rows]
         for row, texts in zip(table.rows, cells, strict=True):
@@ -390,6 +426,8 @@ class DocxWriter:
                     if index < len(pieces) - 1:
                         run.add_break()
                 paragraph.paragraph_format.space_after = Pt(18)
+                paragraph.paragraph_format.keep_together = True
+                paragraph.paragraph_format.keep_with_next = row is not table.rows[-1]
 
     def _properties(self, word: WordDocument, document: Document) -> None:
         props = word.core_properties
@@ -404,6 +442,7 @@ class DocxWriter:
         props.version = document.properties.get("library_version", "")[:255]
         props.identifier = document.properties.get("answers_sha256", "")[:255]
         props.revision = 1
+        props.language = self.language
         stamp = dt.datetime.fromisoformat(document.properties.get("date", "2000-01-01"))
         props.created = props.modified = stamp
 
@@ -421,6 +460,127 @@ def _plain(markdown: str) -> str:
     return markdown.replace("**", "").replace("*", "")
 
 
+
+
+# ECMA-376 order of the pPr children that follow w:outlineLvl.
+_AFTER_OUTLINE = ("divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
+def _set_outline(ppr, level: int) -> None:  # noqa: ANN001 - lxml element
+    """Set w:outlineLvl in a pPr, in schema order."""
+    for old in ppr.findall(qn("w:outlineLvl")):
+        ppr.remove(old)
+    element = OxmlElement("w:outlineLvl")
+    element.set(qn("w:val"), str(level))
+    successor = next((c for c in ppr if c.tag in {qn(f"w:{t}") for t in _AFTER_OUTLINE}), None)
+    (successor.addprevious if successor is not None else ppr.append)(element)
+
+
+def _outline_styles(word: WordDocument) -> None:
+    """Heading styles without an outline level (an older or a clerk's reference) get one."""
+    for style_id, level in OUTLINE_LEVELS.items():
+        style = word.styles.element.get_by_id(style_id)
+        if style is None:
+            continue
+        ppr = style.get_or_add_pPr()
+        if ppr.find(qn("w:outlineLvl")) is None:
+            _set_outline(ppr, level)
+
+
+def _set_language(word: WordDocument, language: str) -> None:
+    """The proofing and reading language of every style, of the defaults and of the settings."""
+    styles = word.styles.element
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), language)
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = _child(rpr_default, "w:rPr")
+    if rpr.find(qn("w:lang")) is None:
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), language)
+        # w:lang follows the run properties that come before it in the schema
+        successor = next((c for c in rpr if c.tag in {qn(f"w:{t}") for t in (
+            "eastAsianLayout", "specVanish", "oMath")}), None)
+        (successor.addprevious if successor is not None else rpr.append)(lang)
+    settings = word.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), language)
+
+
+def restyle(word: WordDocument, reference: Path) -> None:
+    """Take the styles of a clerk's .docx, as pandoc's --reference-doc does.
+
+    Every style the reference defines replaces the built-in style with the same id (or, when
+    Word gave it a local id, the same name) or is added; its document defaults and theme (the
+    fonts "+Body" and "+Headings" stand for) replace the built-in ones. List numbering in the
+    copied styles is dropped: drafter defines its own lists and links them to the Ord Level
+    styles after this.
+    """
+    try:
+        theirs = open_docx(str(reference))
+    except Exception as exc:  # python-docx raises several kinds for a file that is not .docx
+        from drafter.errors import DrafterError, Problem
+        from drafter.resources import display_path
+
+        raise DrafterError([Problem(display_path(reference), message=f"not a Word .docx file ({exc})",
+                                    hint="give a .docx saved by Word or LibreOffice")]) from exc
+    ours = word.styles.element
+    their_styles = theirs.styles.element
+    their_defaults = their_styles.find(qn("w:docDefaults"))
+    if their_defaults is not None:
+        mine = ours.find(qn("w:docDefaults"))
+        copy = parse_xml(_xml(their_defaults))
+        if mine is not None:
+            mine.addprevious(copy)
+            ours.remove(mine)
+        else:
+            ours.insert(0, copy)
+    by_name = {}
+    for style in ours.findall(qn("w:style")):
+        name = style.find(qn("w:name"))
+        if name is not None:
+            by_name[(style.get(qn("w:type")), name.get(qn("w:val")).lower())] = style
+    for style in their_styles.findall(qn("w:style")):
+        copy = parse_xml(_xml(style))
+        for num_pr in copy.iter(qn("w:numPr")):
+            num_pr.getparent().remove(num_pr)
+        name = style.find(qn("w:name"))
+        key = (style.get(qn("w:type")), name.get(qn("w:val")).lower() if name is not None else "")
+        mine = ours.get_by_id(style.get(qn("w:styleId")))
+        if mine is None:
+            mine = by_name.get(key)
+        if mine is not None:
+            copy.set(qn("w:styleId"), mine.get(qn("w:styleId")))
+            mine.addprevious(copy)
+            ours.remove(mine)
+        else:
+            ours.append(copy)
+    _copy_theme(theirs, word)
+
+
+def _copy_theme(source: WordDocument, target: WordDocument) -> None:
+    def theme(doc: WordDocument):  # noqa: ANN202
+        return next((rel.target_part for rel in doc.part.rels.values()
+                     if rel.reltype == RT.THEME and not rel.is_external), None)
+
+    theirs, ours = theme(source), theme(target)
+    if theirs is not None and ours is not None:
+        ours._blob = theirs.blob  # a plain Part: its bytes are written as they are
+
+
+def _xml(element) -> str:  # noqa: ANN001
+    from lxml import etree
+
+    return etree.tostring(element, encoding="unicode")
 
 
 def _child(parent, tag: str, **attrs: str):  # noqa: ANN001, ANN202 - lxml elements
