@@ -103,21 +103,24 @@ def cli() -> None:
 @click.option("--profile", help="Override the document profile (e.g. standard, plain).")
 @click.option("--library", type=click.Path(path_type=Path),
               help="A clause library folder that overlays the built-in one.")
+@click.option("--reference-doc", type=click.Path(path_type=Path),
+              help="A Word .docx whose styles the draft takes (fonts, headings, spacing), as "
+                   "pandoc's --reference-doc. Default: output.reference_doc, else drafter's own.")
 @state_law_options
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @handle_errors
 def build(answers: Path, output: Path | None, formats: tuple[str, ...], commentary: str | None,
           preset: str | None, profile: str | None, library: Path | None,
-          allow_preempted: bool | None, as_of: dt.date | None, below_floor: bool, force: bool,
-          quiet: bool) -> None:
+          reference_doc: Path | None, allow_preempted: bool | None, as_of: dt.date | None,
+          below_floor: bool, force: bool, quiet: bool) -> None:
     """Build the draft ordinance an ANSWERS file describes."""
     from drafter import api
 
     result = api.build(answers=answers, output=output, formats=list(formats) or None,
                        commentary=commentary, preset=preset, profile=profile, library=library,
                        allow_preempted=allow_preempted, as_of=as_of, below_floor=below_floor,
-                       force=force)
+                       force=force, reference_doc=reference_doc)
     print_problems(_console(stderr=True), result.warnings)
     if not quiet:
         out = _console()

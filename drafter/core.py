@@ -28,7 +28,7 @@ import datetime as dt
 import os
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -247,6 +247,8 @@ def build(answers: Answers | Mapping[str, Any] | AnswersFile | os.PathLike[str],
     opts = BuildOptions.coerce(options)
     source = answers_source(answers)
     base_dir = opts.base_dir or source.base_dir
+    if opts.reference_doc is None and source.answers.output.reference_doc:  # output.reference_doc
+        opts = replace(opts, reference_doc=(base_dir or Path()) / source.answers.output.reference_doc)
     lib = _library_for(source, library, base_dir)
     mode = opts.commentary or source.answers.output.commentary
     if mode not in COMMENTARY:

@@ -619,6 +619,7 @@ class OutputOptions(Strict):
     date: dt.date | None = None
     as_of: dt.date | None = None  # apply the state law in force on this day (default: today)
     author: NonEmpty = "drafter"
+    reference_doc: NonEmpty | None = None  # a Word file whose styles the .docx takes (relative to the answers)
 
 
 class Answers(Strict):

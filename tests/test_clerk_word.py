@@ -359,3 +359,85 @@ def test_spanish_fact_sheet_pdf_is_spanish(lib, tmp_path: Path) -> None:  # noqa
     pdf = docx_to_pdf(_docx(lib, "oakland-ca.yaml", factsheet="es"))
     assert b"/Lang(es-US)" in pdf
     assert "Página 1 de 1" in _pdf_pages(pdf, tmp_path)[0]
+
+
+# ------------------------------------------------------------------ 4. a clerk's reference.docx
+
+def _clerk_reference(path: Path, *, derived: bool = True) -> Path:
+    """A clerk's house style: from drafter's own reference (as pandoc users start), or from
+    Word's blank document with only a few styles of the same names."""
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt, RGBColor
+
+    doc = Document(str(ROOT / "templates" / "reference.docx")) if derived else Document()
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = "DejaVu Sans", Pt(10.5)
+    for name in ("Ord Code Section", "Ord Section", "Ord Chapter"):
+        style = doc.styles[name] if derived else doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.font.name, style.font.size = "DejaVu Serif", Pt(15)
+        style.font.color.rgb = RGBColor(0x80, 0x00, 0x00)
+    doc.save(str(path))
+    return path
+
+
+def _style(data: bytes, style_id: str):  # noqa: ANN202
+    return next(s for s in _part(data, "word/styles.xml").iter(f"{W}style") if s.get(f"{W}styleId") == style_id)
+
+
+@pytest.mark.parametrize("derived", [True, False], ids=["from-drafter-reference", "from-blank-word"])
+def test_reference_doc_restyles_and_keeps_numbering(lib, tmp_path: Path, derived: bool) -> None:  # noqa: ANN001
+    reference = _clerk_reference(tmp_path / "house.docx", derived=derived)
+    data = _docx(lib, "oakland-ca.yaml", reference=reference)
+    builtin = _docx(lib, "oakland-ca.yaml")
+    fonts = {sid: _style(data, sid).find(f"{W}rPr/{W}rFonts").get(f"{W}ascii")
+             for sid in ("Normal", "OrdCodeSection", "OrdChapter")}
+    assert fonts == {"Normal": "DejaVu Sans", "OrdCodeSection": "DejaVu Serif", "OrdChapter": "DejaVu Serif"}
+    assert _style(data, "OrdCodeSection").find(f"{W}rPr/{W}sz").get(f"{W}val") == "30"
+    assert _style(builtin, "Normal").find(f"{W}rPr/{W}rFonts").get(f"{W}ascii") == "Times New Roman"
+    # numbering still works: the level styles are linked to drafter's list, items use them
+    num_id = _style(data, "OrdLevel1").find(f"{W}pPr/{W}numPr/{W}numId").get(f"{W}val")
+    numbering = _part(data, "word/numbering.xml")
+    assert any(n.get(f"{W}numId") == num_id for n in numbering.iter(f"{W}num"))
+    numbered = [p for p in _paragraphs(data) if p.find(f"{W}pPr/{W}numPr") is not None]
+    assert len(numbered) == len([p for p in _paragraphs(builtin) if p.find(f"{W}pPr/{W}numPr") is not None]) > 100
+    assert _style(data, "OrdCodeSection").find(f"{W}pPr/{W}outlineLvl") is not None
+
+
+@needs_soffice
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
+def test_reference_doc_changes_the_printed_look(lib, tmp_path: Path) -> None:  # noqa: ANN001
+    from drafter.writers.pdf import docx_to_pdf
+
+    pdf = docx_to_pdf(_docx(lib, "santa-cruz-ca.yaml", reference=_clerk_reference(tmp_path / "h.docx")))
+    (tmp_path / "out.pdf").write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "out.pdf")], capture_output=True, text=True).stdout
+    assert "DejaVuSans" in fonts and "DejaVuSerif" in fonts and "Times" not in fonts
+    pages = _pdf_pages(pdf, tmp_path)
+    text = "\n".join(pages)
+    assert re.search(r"^\s*\(a\)\s+\S", text, re.M) and re.search(r"^\s*\(1\)\s+\S", text, re.M)
+
+
+def test_reference_doc_from_the_command_line_and_the_answers_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from drafter.cli import cli
+
+    reference = _clerk_reference(tmp_path / "house.docx")
+    answers = tmp_path / "oakland.yaml"
+    answers.write_text((SAMPLES / "oakland-ca.yaml").read_text().replace(
+        "output:\n", "output:\n  reference_doc: house.docx\n", 1))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["build", str(answers), "-o", str(tmp_path / "a.docx"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert _style((tmp_path / "a.docx").read_bytes(), "Normal").find(f"{W}rPr/{W}rFonts").get(f"{W}ascii") \
+        == "DejaVu Sans"
+    result = runner.invoke(cli, ["build", str(SAMPLES / "oakland-ca.yaml"), "-o", str(tmp_path / "b.docx"),
+                                 "--reference-doc", str(reference), "-q"])
+    assert result.exit_code == 0, result.output
+    assert _style((tmp_path / "b.docx").read_bytes(), "OrdCodeSection").find(f"{W}rPr/{W}rFonts") \
+        .get(f"{W}ascii") == "DejaVu Serif"
+    result = runner.invoke(cli, ["build", str(SAMPLES / "oakland-ca.yaml"), "-o", str(tmp_path / "c.docx"),
+                                 "--reference-doc", str(tmp_path / "missing.docx")])
+    assert result.exit_code == 1 and "reference .docx not found" in result.output
+    assert not (tmp_path / "c.docx").exists()

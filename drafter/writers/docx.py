@@ -525,12 +525,16 @@ def restyle(word: WordDocument, reference: Path) -> None:
     copied styles is dropped: drafter defines its own lists and links them to the Ord Level
     styles after this.
     """
+    from drafter.errors import DrafterError, Problem
+    from drafter.resources import display_path
+
+    if not reference.is_file():
+        raise DrafterError([Problem(display_path(reference), message="reference .docx not found",
+                                    hint="give the path of a Word file (--reference-doc or "
+                                         "output.reference_doc, relative to the answers file)")])
     try:
         theirs = open_docx(str(reference))
     except Exception as exc:  # python-docx raises several kinds for a file that is not .docx
-        from drafter.errors import DrafterError, Problem
-        from drafter.resources import display_path
-
         raise DrafterError([Problem(display_path(reference), message=f"not a Word .docx file ({exc})",
                                     hint="give a .docx saved by Word or LibreOffice")]) from exc
     ours = word.styles.element
