@@ -8,10 +8,12 @@ parameters, and every preset is built for sample jurisdictions.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from drafter.core import answers_from_mapping
-from drafter.errors import DrafterError, Problems
+from drafter.errors import DrafterError, Problem, Problems
 from drafter.library import Clause, Library
 from drafter.lint import Rule, Target, known_rule_ids, lint, mask_jinja
 from drafter.markdown import MarkdownError, parse_blocks
@@ -29,13 +31,16 @@ SAMPLE_JURISDICTIONS = [
      "code": {"title": "2", "chapter": "2.90", "chapter_title": "Sample Chapter"}},
     {"name": "Sample", "kind": "county", "state": "IL", "sheriff": "Sample County Sheriff",
      "runs_jail": True},
-]  # state-level drafts are built for every preset in the test suite
+    {"name": "New Mexico", "kind": "state", "state": "NM"},
+]  # a city, a county and a state-level draft for every preset
 
 
 def _sample_context(library: Library, clause: Clause | None) -> dict[str, Any]:
+    groups = library.variant_groups()
+
     def ref(target: str) -> Markdown:
-        if target not in library.clauses:
-            raise LookupError(f"ref('{target}'): no clause has that id")
+        if target not in library.clauses and target not in groups:
+            raise LookupError(f"ref('{target}'): no clause or variant group has that id")
         return Markdown("Section 1")
 
     def cite(authority_id: str) -> Markdown:
@@ -78,8 +83,8 @@ def check_library(library: Library, problems: Problems) -> None:
                      definition.display, definition.header, problems)
     _check_terms(library, rendered, problems)
     check_facts(library, problems)
-    for problem in _build_presets(library):
-        problems.items.append(problem)
+    known = {(p.path, p.line, p.message) for p in problems.items}
+    problems.extend(_build_presets(library, known))
 
 
 def _lint_clause(library: Library, clause: Clause, problems: Problems) -> None:
@@ -150,12 +155,15 @@ def _check_clause_templates(library: Library, clause: Clause, problems: Problems
         finding = finding_text(entry)
         pieces.append((finding, clause.header.line_of(finding, ("findings", index)), "finding"))
     used: set[str] = set()
+    unreadable = False  # a template that does not parse: its variables are unknown
     declared = set(clause.meta.params)
     for source, line, what in pieces:
-        try:
-            out = render(source, ctx, display=clause.display, first_line=line, what=what)
-        except RenderError as exc:
-            problems.items.append(exc.problem)
+        readable, out = _render_recovering(source, ctx, clause.display, line, what, problems)
+        try:  # the names a template reads (lines with syntax errors set aside)
+            used |= undeclared_variables(readable)
+        except Exception:  # noqa: BLE001 - the syntax error is reported already
+            unreadable = True
+        if out is None:
             continue
         if what == "clause text":
             text = out
@@ -164,7 +172,6 @@ def _check_clause_templates(library: Library, clause: Clause, problems: Problems
             except MarkdownError as exc:
                 problems.add(clause.display, line + exc.line, 1, message=str(exc))
         names = undeclared_variables(source)
-        used |= names
         for name in sorted(names - declared - DOCUMENTED):
             problems.add(clause.display, line, 1,
                          message=f"{what} uses '{name}', which is neither a parameter nor a "
@@ -173,7 +180,7 @@ def _check_clause_templates(library: Library, clause: Clause, problems: Problems
     if not clause.commentary.strip():
         problems.add(clause.display, clause.body_line, 1, message="clause has no commentary",
                      hint="add a '## Commentary' heading and explain the clause")
-    for name in sorted(set(clause.meta.params) - used):
+    for name in sorted(set(clause.meta.params) - used) if not unreadable else ():
         line, col = clause.header.locate(("params", name))
         problems.add(clause.display, line, col, severity="warning",
                      message=f"parameter '{name}' is declared but never used",
@@ -185,31 +192,393 @@ def _check_clause_templates(library: Library, clause: Clause, problems: Problems
     return text
 
 
+_TAG = re.compile(r"\{\{.*?\}\}|\{#.*?#\}")
+
+
+def _render_recovering(source: str, ctx: dict[str, Any], display: str, first_line: int,
+                       what: str, problems: Problems) -> tuple[str, str | None]:
+    """Render, reporting each error; after an error the offending line's {{ }} tags (then the
+    whole line) are set aside and the rest is rendered again, so one mistake does not hide
+    the ones after it. Returns the source with only its syntax-error lines set aside (what
+    the parameter check reads) and the output (None if it never rendered)."""
+    tried: set[tuple[int, int]] = set()
+    rows, readable = source.split("\n"), source.split("\n")
+    out: str | None = None
+    for _attempt in range(8):
+        try:
+            out = render("\n".join(rows), ctx, display=display, first_line=first_line, what=what)
+            break
+        except RenderError as exc:
+            problems.items.append(exc.problem)
+            index = exc.problem.line - first_line
+            if not 0 <= index < len(rows) or (index, 1) in tried:
+                break
+            stage = 1 if (index, 0) in tried else 0
+            tried.add((index, stage))
+            rows[index] = _TAG.sub("", rows[index]) if stage == 0 else ""
+            if "syntax error" in exc.problem.message:
+                readable[index] = rows[index]
+    return "\n".join(readable), (out if not tried else None)
+
+
 def _first_words(body: str) -> str:
     return "\n".join(line.lstrip()[:6] for line in body.splitlines())
 
 
-def _build_presets(library: Library) -> list:
-    from drafter.errors import Problem
-
-    found: list[Problem] = []
+def _build_presets(library: Library, known: set[tuple[str, int, str]] | None = None
+                   ) -> list[Problem]:
+    """Every preset built for each sample jurisdiction; a problem found in several builds is
+    reported once, naming the builds it breaks, and not at all if the clause checks already
+    reported it (``known``: path, line, message)."""
+    seen: dict[tuple[str, int, int, str, str], list[str]] = {}
     for preset_id in sorted(library.presets):
         for sample in SAMPLE_JURISDICTIONS:
             data = {"jurisdiction": dict(sample), "preset": preset_id}
             source = answers_from_mapping(data, name="(check)")
-            label = f"preset '{preset_id}' for a sample {sample['kind']} in {sample['state']}"
+            where = "a state-level draft" if sample["kind"] == "state" else \
+                f"a {sample['kind']} in {sample['state']}"
             try:
                 selection = resolve(library, source, allow_preempted=True)
                 build_document(library, selection, commentary="none")  # notes: checked per clause
+            except (KeyError, LookupError, AttributeError, TypeError, ValueError):
+                if known:  # a dangling id already reported stops the build; nothing new to say
+                    continue
+                raise
             except DrafterError as exc:
-                shown, doc = library.preset_docs.get(preset_id, ("(preset)", None))
+                shown, _doc = library.preset_docs.get(preset_id, ("(preset)", None))
                 for problem in exc.problems:
-                    where = problem if problem.path != "(check)" else None
-                    found.append(Problem(
-                        where.path if where else shown, where.line if where else 1,
-                        where.col if where else 1,
-                        f"{label} does not build: {problem.message}", problem.hint))
+                    if (problem.path, problem.line, problem.message) in (known or set()):
+                        continue
+                    located = problem.path != "(check)"
+                    key = (problem.path if located else shown, problem.line if located else 1,
+                           problem.col if located else 1, problem.message, problem.hint)
+                    seen.setdefault(key, []).append(f"'{preset_id}' for {where}")
+    found = []
+    for (path, line, col, message, hint), builds in seen.items():
+        shown = ", ".join(builds[:4]) + (f" and {len(builds) - 4} more" if len(builds) > 4 else "")
+        found.append(Problem(path, line, col, f"preset {shown} does not build: {message}", hint))
     return found
+
+
+# ---------------------------------------------------------------- one pass, every problem once
+
+
+@dataclass
+class CheckReport:
+    """What ``drafter check`` found, and which library it checked."""
+
+    problems: list[Problem]
+    counts: dict[str, int]
+    checked: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def find_library(start: Path) -> Path | None:
+    """The library a lawyer is editing: walking up from ``start``, the first folder that has a
+    ``clauses/`` folder (a checkout), or that is itself laid out like a library."""
+    from drafter.library import LIBRARY_FOLDERS
+
+    for folder in (start, *start.parents):
+        if (folder / "clauses").is_dir():
+            return folder / "clauses"
+        if any((folder / name).is_dir() for name in LIBRARY_FOLDERS if name != "states") and (
+                folder.name == "clauses" or not (folder / "pyproject.toml").exists()):
+            return folder
+    return None
+
+
+def run_check(library: Path | None = None) -> CheckReport:
+    """Check a library (the built-in one, or ``library`` overlaid on it) in one pass.
+
+    Every stage runs whatever the others found: files the loader skips, schema, references,
+    templates, lint and preset builds. A file whose front matter fails validation is still
+    checked for its references and templates (with its valid fields). Each problem is
+    reported once, located, in plain words, with a "did you mean" where a near name exists.
+    """
+    from drafter.library import load_library, unloaded_files
+    from drafter.resources import builtin_clauses, display_path
+
+    builtin = builtin_clauses()
+    overlay = library
+    if overlay is not None and overlay.is_dir() and overlay.resolve() == builtin.resolve():
+        overlay = None  # the built-in library itself (a checkout's clauses/)
+    problems = Problems()
+    lib = load_library(overlay, problems)
+    for root in lib.roots:
+        problems.extend(unloaded_files(root, builtin=root == builtin))
+    schema_failed = _lenient_entries(lib, problems)
+    try:
+        check_library(lib, problems)
+    except DrafterError as exc:
+        problems.extend(exc.problems)
+    _check_lenient(lib, schema_failed, problems)
+    params = {c.display: set(c.meta.params) for c in [*lib.clauses.values(), *schema_failed]}
+    polished = polish(problems.items, lib, params)
+    counts = {"clauses": len(lib.clauses), "definitions": len(lib.definitions),
+              "authorities": len(lib.authorities), "presets": len(lib.presets),
+              "states": len(lib.states)}
+    if overlay is None:
+        checked = f"the built-in library at {display_path(builtin)}"
+    else:
+        checked = f"{display_path(overlay)} (overlaid on the built-in library at {display_path(builtin)})"
+    return CheckReport(polished, counts, checked)
+
+
+def _lenient_entries(library: Library, problems: Problems) -> list[Clause]:
+    """Clauses whose front matter failed validation, rebuilt from their valid fields only
+    (for the reference and template checks; they are never built into a draft)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from drafter.library import _split_commentary
+    from drafter.models import AREAS, ClauseMeta
+    from drafter.resources import display_path
+    from drafter.sources import library_files, load_front_matter
+
+    loaded = {c.path.resolve() for c in library.clauses.values()}
+    found = []
+    for root in library.roots:
+        for area in AREAS:
+            for path in library_files(root, area, "*.md", Problems()):
+                if path.resolve() in loaded:
+                    continue
+                doc = load_front_matter(path, Problems(), display_path(path))
+                if doc is None or not isinstance(doc.header.data, dict):
+                    continue
+                data = dict(doc.header.data)
+                fields: dict[str, Any] = {}
+                for name, info in ClauseMeta.model_fields.items():
+                    if name in data:
+                        try:
+                            fields[name] = TypeAdapter(info.annotation).validate_python(
+                                _plain(data[name]))
+                            continue
+                        except (ValidationError, TypeError, ValueError):
+                            pass
+                    if not info.is_required():
+                        fields[name] = info.get_default(call_default_factory=True)
+                fields.setdefault("id", f"{area}.{path.stem}")
+                fields.setdefault("area", area)
+                fields.setdefault("title", path.stem)
+                fields.setdefault("strength", "strongest")
+                meta = ClauseMeta.model_construct(**fields)
+                body, commentary, line = _split_commentary(doc.body, doc.body_line)
+                found.append(Clause(meta, body, commentary, path, display_path(path), doc.header,
+                                    doc.body_line, line))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's round-trip containers as plain Python (for a strict TypeAdapter)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _check_lenient(library: Library, clauses: list[Clause], problems: Problems) -> None:
+    """References, templates and lint of clauses that failed validation."""
+    from copy import copy
+
+    from drafter.library import cross_check
+
+    if not clauses:
+        return
+    shown = {c.display for c in clauses}
+    wider = copy(library)
+    wider.clauses = {**library.clauses, **{c.id: c for c in clauses}}
+    found = Problems()
+    cross_check(wider, found)
+    for clause in clauses:
+        try:
+            _check_clause_templates(wider, clause, found)
+            _lint_clause(wider, clause, found)
+        except Exception:  # noqa: BLE001 - a half-valid clause must not hide the other problems
+            continue
+    problems.extend(p for p in found.items if p.path in shown
+                    and "has 0 defaults" not in p.message and "is not 'strongest'" not in p.message)
+
+
+# ---------------------------------------------------------------- plain words, did you mean
+
+
+def _field_names() -> set[str]:
+    from pydantic import BaseModel
+
+    from drafter import models
+
+    names: set[str] = set()
+    for value in vars(models).values():
+        if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel:
+            names |= set(value.model_fields)
+    return names
+
+
+def _close(name: str, candidates: Any, cutoff: float = 0.7) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=cutoff)
+    return match[0] if match and match[0] != name else ""
+
+
+_QUOTED = re.compile(r"'([^']+)'")
+_TEMPLATE_WORDS = [
+    (re.compile(r"syntax error: expected token 'end of print statement', got '([^']+)'"),
+     r"syntax error: a {{ }} tag holds two words side by side ('\1' follows a name with no "
+     r"operator between them)",
+     r"a parameter or variable name has no spaces: write it with underscores "
+     r"(e.g. {{ covered_agency }}), or put plain words outside the {{ }}"),
+    (re.compile(r"syntax error: unexpected end of template.*(?:looking for|expected) .*'(end\w+)'"),
+     r"syntax error: a block is not closed (the text ends before {% \1 %})",
+     r"add {% \1 %} where the block should end"),
+    (re.compile(r"syntax error: unexpected end of template.*"),
+     r"syntax error: a {{ or {% tag is not closed before the text ends",
+     r"close every {{ with }} and every {% with %}"),
+    (re.compile(r"syntax error: unexpected '\}'"),
+     r"syntax error: a stray '}' (a tag closes that was never opened, or '}}' is typed twice)",
+     r"every {{ needs one matching }} and every {% one matching %}"),
+    (re.compile(r"syntax error: unexpected char '([^']+)'.*"),
+     r"syntax error: the character '\1' cannot be used inside a {{ }} or {% %} tag",
+     r"put plain text outside the tags"),
+    (re.compile(r"syntax error: Encountered unknown tag '([^']+)'.*"),
+     r"syntax error: {% \1 %} is not a tag clause files can use",
+     r"use {% if %}…{% endif %} or {% for %}…{% endfor %}; plain text goes outside the tags"),
+    (re.compile(r"syntax error: expected token '([^']+)', got '([^']+)'"),
+     r"syntax error: '\2' is not expected here (a '\1' should come next)",
+     r"check the {{ }} and {% %} tags on this line"),
+    (re.compile(r"uses an undefined variable: '([^']+)' is undefined"),
+     r"uses '\1', which is neither a parameter nor a documented variable",
+     r"declare it under 'params' or fix the name"),
+]
+
+
+def polish(items: list[Problem], library: Library,
+           params: dict[str, set[str]] | None = None) -> list[Problem]:
+    """Each problem once, in plain words, with a column and a "did you mean" where we can."""
+    from dataclasses import replace
+
+    groups = library.variant_groups()
+    clause_ids = set(library.clauses) | set(library.definitions)
+    taxonomy = library.taxonomy
+    out: dict[tuple, Problem] = {}
+    texts: dict[str, list[str]] = {}
+    for problem in items:
+        message, hint = problem.message, problem.hint
+        for pattern, plain, plain_hint in _TEMPLATE_WORDS:
+            match = pattern.search(message)
+            if match:
+                message = message[:match.start()] + match.expand(plain) + message[match.end():]
+                hint = match.expand(plain_hint)
+                break
+        message = message.replace("(a ref() or cite() names an id that does not exist)", "")
+        if "that clause is not in this draft" in message:
+            hint = ("the clause exists, but this draft leaves it out (another variant or preset); "
+                    "ref(\"<variant group>\") names whichever variant the draft chose, or refer "
+                    "to the section by its subject in words")
+        guess = _did_you_mean(message, problem, library, clause_ids, groups, taxonomy,
+                              (params or {}).get(problem.path, set()))
+        if guess:
+            hint = f"did you mean '{guess}'?" + (f" {hint}" if hint else "")
+        if message.startswith("YAML syntax error: found unexpected end of stream"):
+            problem, message, hint = _open_quote(problem, message, hint)
+        col = problem.col
+        line = problem.line
+        if line and not col:
+            col = _column(problem.path, line, message, texts)
+        fixed = replace(problem, message=message.strip(), hint=hint, col=col, line=line)
+        key = (fixed.path, fixed.line, fixed.message)
+        out.setdefault(key, fixed)
+    return sorted(out.values(), key=lambda p: (p.path, p.line, p.col, p.message))
+
+
+def _did_you_mean(message: str, problem: Problem, library: Library, clause_ids: set[str],
+                  groups: dict, taxonomy: Any, params: set[str]) -> str:
+    quoted = _QUOTED.findall(message)
+    if not quoted:
+        return ""
+    name = quoted[0]
+    if message.startswith("unknown field "):
+        return _close(name.rsplit(".", 1)[-1], _field_names(), 0.75)
+    if "unknown provision id" in message and taxonomy is not None:
+        return _close(name, taxonomy.provisions)
+    if "unknown loophole id" in message and taxonomy is not None:
+        return _close(name, taxonomy.loopholes)
+    if "unknown clause id" in message:
+        return _close(name, clause_ids)
+    if "unknown authority id" in message:
+        return _close(name, library.authorities)
+    if "unknown lint rule" in message:
+        return _close(name, known_rule_ids() | {r.id for r in FACT_RULES}, 0.5)
+    ref = re.search(r"(ref|cite)\('([^']+)'\): no (?:clause|authority)", message)
+    if ref:
+        pool = library.authorities if ref.group(1) == "cite" else (clause_ids | set(groups))
+        return _close(ref.group(2), pool)
+    if "neither a parameter nor a documented variable" in message:
+        return _close(name, params | DOCUMENTED)
+    return ""
+
+
+def _file_lines(path: str, cache: dict[str, list[str]]) -> list[str]:
+    if path not in cache:
+        try:
+            cache[path] = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            cache[path] = []
+    return cache[path]
+
+
+def _column(path: str, line: int, message: str, cache: dict[str, list[str]]) -> int:
+    """Where on the line the problem is: the quoted name, else the first template tag."""
+    lines = _file_lines(path, cache)
+    if not 0 < line <= len(lines):
+        return 0
+    text = lines[line - 1]
+    for name in _QUOTED.findall(message):
+        index = text.find(name)
+        if index >= 0:
+            return index + 1
+    for tag in ("{{", "{%"):
+        index = text.find(tag)
+        if index >= 0:
+            return index + 1
+    return 1
+
+
+def _open_quote(problem: Problem, message: str, hint: str) -> tuple[Problem, str, str]:
+    """ruamel reports an unclosed quote at the end of the file; find where it opened."""
+    from dataclasses import replace
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    lines = _file_lines(problem.path, {})
+    text = "\n".join(lines)
+    offset = 0
+    if problem.path.endswith(".md"):
+        match = re.match(r"---[ \t]*\n(.*?)^---", text + "\n", re.S | re.M)
+        if not match:
+            return problem, message, hint
+        text, offset = match.group(1), 1
+    try:
+        YAML(typ="rt", pure=True).load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.context_mark
+        if mark is not None and "quoted" in (exc.context or ""):
+            quote = text.splitlines()[mark.line][mark.column:mark.column + 1] if \
+                mark.line < len(text.splitlines()) else '"'
+            moved = replace(problem, line=mark.line + 1 + offset, col=mark.column + 1)
+            return (moved, f"YAML syntax error: the quoted value that starts here ({quote}) is never "
+                           "closed", f"add the closing {quote} at the end of the value")
+    except Exception:  # noqa: BLE001 - keep the original report
+        pass
+    return problem, message, hint
 
 
 # ---------------------------------------------------------------- facts and council-facing text
@@ -273,13 +642,13 @@ def split_sentences(source: str) -> list[tuple[int, str]]:
         before = masked[max(0, match.start() - 12):match.start()].rstrip("\"')]*")
         word = re.split(r"[\s(]", before)[-1].rstrip(".")
         if masked[match.start() - 1:match.start()] == "." and (
-                word in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word or "x")):
-            if "\n" not in match.group(0):
-                continue
+                word in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word or "x")) \
+                and "\n" not in match.group(0):
+            continue
         cuts.append(match.end())
     cuts.append(len(source))
     pieces = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in zip(cuts, cuts[1:], strict=False):
         text = source[start:end]
         if text.strip():
             lead = len(text) - len(text.lstrip())

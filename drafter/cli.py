@@ -573,19 +573,21 @@ def states_show(state: str, library: Path | None) -> None:
 
 @cli.command()
 @click.option("--library", type=click.Path(path_type=Path),
-              help="Check this library folder (overlaid on the built-in one).")
+              help="Check this library folder (overlaid on the built-in one). Default: the "
+                   "library you are in (the nearest folder with clauses/, walking up).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @click.option("--info", "show_info", is_flag=True,
               help="Also show style notes (severity info), which never fail a check.")
 def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) -> None:
-    """Validate the clause library: schema, references, templates, presets."""
+    """Validate a clause library in one pass: files that would not load, schema, references,
+    templates, lint, and every preset built for a city, a county and a state."""
     from drafter import api
 
     result = api.check(library=library)
     failed = bool(result.errors) or (strict and bool(result.warnings))
     if as_json:
-        click.echo(json.dumps({"ok": not failed, "counts": result.counts,
+        click.echo(json.dumps({"ok": not failed, "library": checked, "counts": result.counts,
                                "errors": len(result.errors), "warnings": len(result.warnings),
                                "problems": [p.as_dict() for p in result.problems]}, indent=2))
     else:
@@ -593,8 +595,9 @@ def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) ->
         print_problems(console, result.problems, show_info=show_info)
         counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
         infos = len(result.problems) - len(result.errors) - len(result.warnings)
-        summary = (f"{len(result.errors)} errors, {len(result.warnings)} warnings "
-                   f"({infos} style notes: --info) in {counts}")
+        errors, warnings = len(result.errors), len(result.warnings)
+        summary = (f"{errors} error{'s' if errors != 1 else ''}, {warnings} "
+                   f"warning{'s' if warnings != 1 else ''} ({infos} style notes: --info) in {counts}")
         console.print(summary, style="bold red" if failed else "bold green", markup=False)
     sys.exit(EXIT_INVALID if failed else 0)
 
@@ -635,3 +638,8 @@ def lint_command(answers: Path, preset: str | None, profile: str | None, library
 def main() -> None:
     """Console-script entry point."""
     cli()
+    from drafter.checks import find_library
+    if library is None:
+        library = find_library(Path.cwd())
+    checked = getattr(result, "checked", "")
+        console.print(f"checking {checked}", markup=False)

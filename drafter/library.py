@@ -487,11 +487,20 @@ def unloaded_files(root: Path, *, builtin: bool = False) -> list[Problem]:
             continue
         if entry.is_dir():
             expected = LIBRARY_FOLDERS.get(name)
+            if expected is None and name == "templates" and not builtin:
+                for inner in sorted(entry.iterdir()):
+                    if inner.name == "profiles" and inner.is_dir():
+                        _unloaded_in_folder(inner, ".yaml", report)
+                    elif not _IGNORED.match(inner.name):
+                        report(inner, f"'templates/{inner.name}' is not read from a library "
+                                      "overlay", "only templates/profiles/*.yaml overlays the "
+                                      "built-in templates", "warning")
+                continue
             if expected is None:
                 if name in ("profiles", "templates", "jurisdictions"):
                     report(entry, f"folder '{name}/' is not read from a clause library",
-                           "profiles and jurisdiction forms come from the built-in templates/; "
-                           "remove the folder", "warning")
+                           "an overlay's profiles go in templates/profiles/; jurisdiction forms "
+                           "come from the built-in templates/", "warning")
                     continue
                 guess = near(name, LIBRARY_FOLDERS)
                 count = sum(1 for p in entry.rglob("*") if p.is_file())
