@@ -583,15 +583,20 @@ def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) ->
     """Validate a clause library in one pass: files that would not load, schema, references,
     templates, lint, and every preset built for a city, a county and a state."""
     from drafter import api
+    from drafter.checks import find_library
 
+    if library is None:
+        library = find_library(Path.cwd())
     result = api.check(library=library)
     failed = bool(result.errors) or (strict and bool(result.warnings))
+    checked = getattr(result, "checked", "")
     if as_json:
         click.echo(json.dumps({"ok": not failed, "library": checked, "counts": result.counts,
                                "errors": len(result.errors), "warnings": len(result.warnings),
                                "problems": [p.as_dict() for p in result.problems]}, indent=2))
     else:
         console = _console(stderr=True)
+        console.print(f"checking {checked}", markup=False)
         print_problems(console, result.problems, show_info=show_info)
         counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
         infos = len(result.problems) - len(result.errors) - len(result.warnings)
@@ -638,8 +643,3 @@ def lint_command(answers: Path, preset: str | None, profile: str | None, library
 def main() -> None:
     """Console-script entry point."""
     cli()
-    from drafter.checks import find_library
-    if library is None:
-        library = find_library(Path.cwd())
-    checked = getattr(result, "checked", "")
-        console.print(f"checking {checked}", markup=False)
