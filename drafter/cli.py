@@ -607,6 +607,93 @@ def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) ->
     sys.exit(EXIT_INVALID if failed else 0)
 
 
+@cli.command("absorb")
+@click.argument("reviewed", type=click.Path(path_type=Path))
+@click.option("--answers", type=click.Path(path_type=Path),
+              help="The answers file the draft was built from. Default: found by the hash and "
+                   "name the draft carries, next to it or in the current folder.")
+@click.option("--library", type=click.Path(path_type=Path),
+              help="The library overlay the draft was built with.")
+@click.option("--into", type=click.Path(path_type=Path),
+              help="Write the changed clauses into this overlay folder instead of the clause files.")
+@click.option("--preset", help="The preset the draft was built with (default: read from the draft).")
+@click.option("--profile", help="The profile the draft was built with.")
+@click.option("--write", is_flag=True, help="Write the changes (without it, only show them).")
+@click.option("--review", "review_out", type=click.Path(path_type=Path),
+              help="Also write the comments as a Markdown review list to this file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes, manual edits and comments as JSON.")
+@handle_errors
+def absorb_command(reviewed: Path, answers: Path | None, library: Path | None, into: Path | None,
+                   preset: str | None, profile: str | None, write: bool, review_out: Path | None,
+                   as_json: bool) -> None:
+    """Bring a draft edited in Word (tracked changes, direct edits, comments) back into the
+    clause files. Shows the changes and the diff; writes nothing without --write."""
+    from drafter.absorb import absorb, is_builtin
+    from drafter.errors import DrafterError, Problem
+    from drafter.output import write_atomic
+    from drafter.resources import display_path
+
+    result = absorb(reviewed, answers=answers, library=library, into=into, preset=preset,
+                    profile=profile, write=False)
+    if write and into is None:
+        installed = [p for p in result.files if is_builtin(p)]
+        if installed:
+            raise DrafterError([Problem(display_path(installed[0]), message="is the installed "
+                                        "built-in library, not a copy you edit",
+                                        hint="pass --into DIR to write the changes to your overlay")])
+    if write:
+        for path, (_old, new) in result.files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, new.encode("utf-8"), force=True)
+    review = _review_list(result)
+    if review_out is not None:
+        write_atomic(review_out, review.encode("utf-8"), force=True)
+    err = _console(stderr=True)
+    for warning in result.warnings:
+        err.print(str(warning), style="yellow", markup=False)
+    if as_json:
+        def record(item: Any) -> dict[str, Any]:
+            data = dict(vars(item))
+            if "path" in data:
+                data["path"] = display_path(data["path"])
+            return data
+
+        click.echo(json.dumps({"written": write, "changes": [record(c) for c in result.changes],
+                               "manual": [record(m) for m in result.manual],
+                               "comments": [record(c) for c in result.comments],
+                               "files": [display_path(p) for p in result.files]}, indent=2))
+        return
+    out = _console()
+    out.print(f"{len(result.changes)} change(s) placed in {len(result.files)} clause file(s); "
+              f"{len(result.manual)} to place by hand; {len(result.comments)} comment(s)",
+              markup=False)
+    for change in result.changes:
+        out.print(f"  {display_path(change.path)}:{change.line}: {change.kind}: "
+                  f"{change.old!r} -> {change.new!r}  [{change.section}]", markup=False)
+    for item in result.manual:
+        out.print(f"  by hand: {item.clause} [{item.section}]: {item.old!r} -> {item.new!r} "
+                  f"({item.reason})", style="yellow", markup=False)
+    if result.comments:
+        out.print(review, markup=False)
+    diff = result.diff()
+    if diff:
+        out.print(diff, markup=False, highlight=False)
+    if not write and result.files:
+        out.print("nothing written (pass --write to write these changes)", markup=False)
+    elif write:
+        for path in result.files:
+            out.print(f"wrote {display_path(path)}", markup=False)
+
+
+def _review_list(result: Any) -> str:
+    lines = ["# Review comments", ""] if result.comments else []
+    for comment in result.comments:
+        who = f" ({comment.author})" if comment.author else ""
+        lines.append(f"- [ ] **{comment.section}** (`{comment.clause}`){who}: {comment.text}"
+                     f"  \n  on: \"{comment.anchor}\"")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
 @cli.command("lint")
 @click.argument("answers", type=click.Path(path_type=Path))
 @click.option("--preset", help="Override the answers file's preset.")
