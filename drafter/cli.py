@@ -131,24 +131,54 @@ def build(answers: Path, output: Path | None, formats: tuple[str, ...], commenta
 
 @cli.command()
 @click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path), required=False)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The redline .docx to write.")
 @click.option("--library", type=click.Path(path_type=Path), help="Library overlay for NEW (and OLD).")
 @click.option("--library-old", type=click.Path(path_type=Path),
               help="Build OLD against this library instead (compare two library versions).")
-@click.option("--commentary", type=click.Choice(["none", "annotated", "comments"]), default="none",
-              show_default=True, help="Commentary in the compared drafts.")
+@click.option("--against-builtin", is_flag=True,
+              help="Compare the draft OLD describes built with --library (new) against the same "
+                   "draft built with the built-in library alone (old).")
+@click.option("--commentary", type=click.Choice(["none", "annotated", "comments"]), default=None,
+              help="Commentary in the compared drafts. Default: none (for an earlier .docx, "
+                   "whatever it has).")
 @click.option("--force", is_flag=True, help="Overwrite the output file.")
 @handle_errors
-def redline(old: Path, new: Path, output: Path, library: Path | None, library_old: Path | None,
-            commentary: str, force: bool) -> None:
-    """Word tracked changes showing how the NEW answers file's draft differs from OLD's."""
-    from drafter import api
+def redline(old: Path, new: Path | None, output: Path, library: Path | None,
+            library_old: Path | None, against_builtin: bool, commentary: str | None,
+            force: bool) -> None:
+    """Word tracked changes showing how NEW's draft differs from OLD.
 
-    result = api.redline(old=old, new=new, output=output, library=library,
-                         library_old=library_old, commentary=commentary, force=force)
-    for warning in result.warnings:
+    OLD is an answers file, or an earlier .docx of the draft (what was circulated). With
+    --against-builtin, OLD is the one answers file and the comparison is your --library
+    overlay against the built-in library.
+    """
+    from drafter import api
+    from drafter.errors import DrafterError, Problem
+
+    if against_builtin:
+        if new is not None or library_old is not None:
+            raise click.UsageError("--against-builtin takes one answers file and --library DIR")
+        from drafter.redlines import redline_builtin
+
+        warnings = redline_builtin(answers=old, output=output, library=library,
+                                   commentary=commentary or "none", force=force)
+    elif new is None:
+        raise click.UsageError("give OLD and NEW (or one answers file with --against-builtin)")
+    elif old.suffix.lower() == ".docx":
+        from drafter.redlines import redline_docx
+
+        if library_old is not None:
+            raise DrafterError([Problem("--library-old", message="an earlier .docx needs no library",
+                                        hint="remove --library-old")])
+        warnings = redline_docx(old=old, new=new, output=output, library=library,
+                                commentary=commentary, force=force)
+    else:
+        warnings = api.redline(old=old, new=new, output=output, library=library,
+                               library_old=library_old, commentary=commentary or "none",
+                               force=force).warnings
+    for warning in warnings:
         _console(stderr=True).print(str(warning), style="yellow", markup=False)
     _console().print(f"wrote {api.display_path(output)}", markup=False)
 

@@ -207,3 +207,46 @@ def test_answers_found_by_hash_or_a_located_error(reviewed: dict[str, Path], tmp
     result = CliRunner().invoke(cli, ["absorb", str(lone)])
     assert result.exit_code == 1
     assert "cannot find the answers file" in result.stderr and "--answers" in result.stderr
+
+
+# ---------------------------------------------------------------- redlines against what lawyers have
+
+
+def _marked(path: Path) -> tuple[list[str], list[str]]:
+    paragraphs = read_docx(path).paragraphs
+    return ([p.accepted for p in paragraphs if not p.gone_accepted],
+            [p.original for p in paragraphs if not p.new_accepted or p.original.strip()])
+
+
+def test_redline_against_an_earlier_docx(reviewed: dict[str, Path], tmp_path: Path) -> None:
+    newer = tmp_path / "newer.yaml"
+    newer.write_text(ANSWERS.replace("preset: strongest", "preset: baseline"), encoding="utf-8")
+    out = tmp_path / "changes.docx"
+    result = CliRunner().invoke(cli, ["redline", str(reviewed["draft"]), str(newer), "-o", str(out),
+                                      "--library", str(reviewed["library"])])
+    assert result.exit_code == 0, result.output
+    fresh = tmp_path / "newer.docx"
+    CliRunner().invoke(cli, ["build", str(newer), "-o", str(fresh), "--library", str(reviewed["library"])])
+    accepted, _original = _marked(out)
+    assert [t for t in accepted if t.strip()] == [p.original for p in read_docx(fresh).paragraphs
+                                                  if p.original.strip()]
+    assert any(p.tracked for p in read_docx(out).paragraphs)
+
+
+def test_redline_overlay_against_builtin(reviewed: dict[str, Path], tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay"
+    source = builtin_clauses() / "information/release-info-none.md"
+    (overlay / "information").mkdir(parents=True)
+    text = source.read_text().replace("shall not give release information",
+                                      "shall not disclose release information", 1)
+    (overlay / "information/release-info-none.md").write_text(text)
+    out = tmp_path / "overlay.docx"
+    result = CliRunner().invoke(cli, ["redline", str(reviewed["answers"]), "--against-builtin",
+                                      "--library", str(overlay), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    changed = [p for p in read_docx(out).paragraphs if p.tracked]
+    assert len(changed) == 1
+    assert "disclose release" in changed[0].accepted and "give release" in changed[0].original
+    usage = CliRunner().invoke(cli, ["redline", str(reviewed["answers"]), "--against-builtin",
+                                     "-o", str(tmp_path / "x.docx")])
+    assert usage.exit_code == 1 and "needs --library DIR" in usage.stderr
