@@ -41,7 +41,8 @@ class HtmlWriter:
                             for n, text in enumerate(self.notes, 1))
             notes = f'<ol class="footnotes">{items}</ol>'
         title = escape(document.properties.get("title", document.title))
-        return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        lang = escape(document.properties.get("language") or "en-US")
+        return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
                 f"<title>{title}</title><style>{STYLE}</style></head><body>\n"
                 + "\n".join(body) + notes + "\n</body></html>\n")
 
