@@ -93,11 +93,19 @@ def test_every_chosen_clause_is_in_the_document(tmp_path: Path, library: Library
 def test_cross_references_resolve_to_labels(tmp_path: Path, library: Library) -> None:
     _, doc = document_for(tmp_path, library, CHAPTER)
     labels = {s.key: s.ref for s in doc.all_sections()}
-    for section in doc.all_sections():
-        for block in section.blocks:
-            for run in getattr(block, "runs", []):
-                if run.link:
-                    assert run.text == labels[run.link]
+
+    def runs(block: object) -> list:  # every run of a block, its sub-items and continuations
+        found = list(getattr(block, "runs", []))
+        for child in [*getattr(block, "children", []), *getattr(block, "after", [])]:
+            found += runs(child)
+        return found
+
+    links = [run for section in doc.all_sections()
+             for block in [*section.blocks, *(section.note.blocks if section.note else [])]
+             for run in runs(block) if run.link]
+    assert len(links) >= 5, "the test draft should carry cross-references"
+    for run in links:
+        assert run.text == labels[run.link], (run.text, run.link)
 
 
 def test_commentary_modes(tmp_path: Path, library: Library) -> None:
