@@ -9,14 +9,21 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drafter.library import Library, load_library
-
 # The suite never reads or writes the user's real parse cache (a stale or tampered entry
-# there must not change a test, and tests must not leave entries behind): set at import,
-# before any test module is collected, so even collection-time parses use the private folder.
+# there must not change a test, and tests must not leave entries behind): set before any
+# test module is imported, so even collection-time parses use the private folder.
 TEST_CACHE = tempfile.mkdtemp(prefix="drafter-test-cache-")
 os.environ["XDG_CACHE_HOME"] = TEST_CACHE
 os.environ.pop("DRAFTER_NO_CACHE", None)
+
+# Nor the user's home or settings: HOME and the other XDG folders point into a throw-away
+# folder too (a test that wrote to "~" would write there).
+_HOME = Path(tempfile.mkdtemp(prefix="drafter-tests-home-"))
+for _name, _sub in (("HOME", ""), ("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share")):
+    (_HOME / _sub).mkdir(parents=True, exist_ok=True)
+    os.environ[_name] = str(_HOME / _sub)
+
+from drafter.library import Library, load_library  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -24,6 +31,13 @@ SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(TEST_CACHE, ignore_errors=True)
+    shutil.rmtree(_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def test_home() -> Path:
+    """The throw-away HOME the whole suite runs with."""
+    return _HOME
 
 
 @pytest.fixture(scope="session")
