@@ -83,6 +83,7 @@ def check_library(library: Library, problems: Problems) -> None:
                      definition.display, definition.header, problems)
     _check_terms(library, rendered, problems)
     check_facts(library, problems)
+    check_analyzer_rules(library, problems)
     known = {(p.path, p.line, p.message) for p in problems.items}
     problems.extend(_build_presets(library, known))
 
@@ -721,3 +722,15 @@ def check_facts(library: Library, problems: Problems) -> None:
                              severity="warning", rule="F-02",
                              message=f"council-facing text shows '{shown}'",
                              hint=FACT_RULES[1].hint)
+
+
+def check_analyzer_rules(library: Library, problems: Problems) -> None:
+    """Compile every analyzer rule, mandate and loophole pattern (built-in and overlay) and run
+    each one's ``match`` and ``no_match`` examples."""
+    from drafter.analyzer_rules import check_examples
+    from drafter.library import load_analyzer_rules
+
+    rules = load_analyzer_rules(library, problems)
+    taxonomy = library.taxonomy
+    ids = set(taxonomy.provisions) | set(taxonomy.loopholes) if taxonomy is not None else None
+    check_examples(rules, ids, problems)

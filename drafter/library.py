@@ -555,3 +555,11 @@ def _front_matter_id(path: Path) -> str:
     match = re.match(r"---[ \t]*\n(.*?)\n---", head, re.S)
     found = re.search(r"^id:[ \t]*['\"]?([\w.-]+)", match.group(1), re.M) if match else None
     return found.group(1) if found else ""
+
+
+def load_analyzer_rules(library: Library, problems: Problems):  # noqa: ANN201 - drafter.analyzer_rules.AnalyzerRules
+    """The analyzer's rules (``analyzer/*.yaml``) of the built-in library and any overlay,
+    merged as drafter/analyzer_rules.py describes; problems are appended to ``problems``."""
+    from drafter.analyzer_rules import load_rules
+
+    return load_rules(library.roots, problems)

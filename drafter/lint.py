@@ -121,60 +121,19 @@ SENTENCE_LIMIT = 60
 
 
 
-@dataclass(frozen=True)
-class LoopholePattern:
-    """How a loophole shows in one sentence: every ``needs`` matches and ``unless`` does not."""
+def loophole_patterns() -> list:
+    """The loophole patterns (clauses/analyzer/loopholes.yaml): one set, read by ``drafter analyze``
+    and by lint. Lint sees one clause at a time, so a pattern's ``requires`` (what else the whole
+    policy must contain) is treated as met."""
+    from drafter.analyzer_rules import builtin_rules
 
-    id: str
-    needs: tuple[re.Pattern[str], ...]
-    what: str
-    unless: re.Pattern[str] | None = None
+    return [pattern for items in builtin_rules().loopholes.values() for pattern in items]
 
 
-# Loophole patterns (taxonomy.yaml) as they show in text that permits cooperation.
-LOOPHOLES: tuple[LoopholePattern, ...] = (
-    LoopholePattern("loophole.conviction-carveout",
-                    (_p(r"\b(?:unless|except|does not apply|if|only when)\b[^.]*\b(?:convicted|"
-                        r"conviction of|charged with|pending felony|gang database)"),),
-                    "an exception for people with convictions, charges or gang-database entries",
-                    _p(r"\bwhatever\b|\bregardless of\b")),
-    LoopholePattern("loophole.reimbursement-condition",
-                    (_p(r"\b(?:unless|until|if|agreement)\b[^.]*\b(?:reimburs|pays? for)"),),
-                    "cooperation unlocked by payment or reimbursement",
-                    _p(r"\bdoes not change\b|\bshall not (?:request|accept)\b")),
-    LoopholePattern("loophole.broad-savings-clause",
-                    (_p(r"\bnothing in\b[^.]*\b(?:prohibits?|restricts?|limits?|prevents?)\b[^.]*"
-                        r"\b(?:information|complying with federal law|cooperat)"),),
-                    "a savings clause wider than 8 U.S.C. 1373 (any information, any cooperation)",
-                    _p(r"citizenship or immigration status")),
-    LoopholePattern("loophole.voluntary-cooperation",
-                    (_p(r"\bvoluntar\w*\b|\b(?:in|at) (?:its|their|the) discretion\b|"
-                        r"\bas permitted by federal law\b"),
-                     _p(r"\b(?:cooperat\w*|assist\w*|agreements?|shar\w+|send\w*|information)\b")),
-                    "express room for voluntary cooperation at officials' discretion",
-                    _p(r"\bshall not\b[^.]*\bvoluntar")),
-    LoopholePattern("loophole.notification-gap",
-                    (_p(r"\b(?:unless|except|only)\b"), _p(r"\brelease\b"),
-                     _p(r"\b(?:notify|notice|public)\b")),
-                    "release dates or custody information still shared",
-                    _p(r"judicial warrant|court order|subpoena|this section allows")),
-    LoopholePattern("loophole.coverage-gap",
-                    (_p(r"\bany of (?:the following|these) (?:offenses|misdemeanors)\b|"
-                        r"\bstation\w*\b[^.]*\bschool\b[^.]*\bunless\b"),),
-                    "some agencies, places or offenses left out"),
-    LoopholePattern("loophole.non-binding",
-                    (_p(r"\b(?:is|are) (?:encouraged|urged|requested) to\b|\bshould\b"),),
-                    "permissive or non-binding wording where a duty is meant"),
-    LoopholePattern("loophole.data-pipeline",
-                    (_p(r"\b(?:may|is permitted to|are permitted to)\b[^.]*\b(?:access|query|search|use)\b"
-                        r"[^.]*\bdatabases?\b"),),
-                    "database, vendor, fingerprint or gang-list channels left open",
-                    _p(r"\bshall not\b")),
-    LoopholePattern("loophole.no-enforcement",
-                    (_p(r"\bno private (?:right|cause) of action\b|\bdoes not create (?:a|any) "
-                        r"(?:private )?(?:right|cause) of action\b"),),
-                    "no enforcement mechanism or remedy"),
-)
+def __getattr__(name: str):  # noqa: ANN202 - LOOPHOLES is read lazily (the rules are library data)
+    if name == "LOOPHOLES":
+        return tuple(loophole_patterns())
+    raise AttributeError(name)
 
 
 def mask_jinja(source: str) -> str:
@@ -235,17 +194,20 @@ def lint(target: Target) -> list[Problem]:
         if words > SENTENCE_LIMIT:
             add("R-26", "info", offset + len(sentence) - len(sentence.lstrip()),
                 f"long sentence ({words} words)", f"split it; the limit is {SENTENCE_LIMIT} words")
-    for pattern in LOOPHOLES if target.loopholes else ():
-        if pattern.id in target.opens:
-            continue
-        for offset, sentence in _prose_sentences(text):
-            view = shall_view(sentence)
-            if all(need.search(view) for need in pattern.needs) and not (
-                    pattern.unless and pattern.unless.search(view)):
-                add(pattern.id, "warning", offset,
-                    f"text shows {pattern.id} ({pattern.what}): '{_clip(sentence)}'",
-                    "if this is intended, declare it in 'opens'; otherwise strengthen the text")
-                break
+    if target.loopholes:
+        from drafter.analyze import loophole_sentence_fits
+
+        flagged: set[str] = set()
+        for pattern in loophole_patterns():
+            if pattern.id in target.opens or pattern.id in flagged:
+                continue
+            for offset, sentence in _prose_sentences(text):
+                if loophole_sentence_fits(pattern, shall_view(sentence), text):
+                    add(pattern.id, "warning", offset,
+                        f"text shows {pattern.id} ({pattern.why}): '{_clip(sentence)}'",
+                        "if this is intended, declare it in 'opens'; otherwise strengthen the text")
+                    flagged.add(pattern.id)
+                    break
     return found
 
 
@@ -260,15 +222,10 @@ def _prose_sentences(text: str) -> Iterable[tuple[int, str]]:
 
 
 def detect_loopholes(text: str) -> dict[str, str]:
-    """Loophole id -> the first sentence of ``text`` that shows it (for the analyzer)."""
-    found: dict[str, str] = {}
-    for pattern in LOOPHOLES:
-        for _, sentence in _prose_sentences(text):
-            if all(need.search(sentence) for need in pattern.needs) and not (
-                    pattern.unless and pattern.unless.search(sentence)):
-                found[pattern.id] = _clip(sentence, 200)
-                break
-    return found
+    """Loophole id -> the first sentence of ``text`` that shows it (the analyzer's patterns)."""
+    from drafter.analyze import detect_loopholes as detect
+
+    return detect(text)
 
 
 def _clip(text: str, limit: int = 70) -> str:
@@ -279,7 +236,7 @@ def _clip(text: str, limit: int = 70) -> str:
 def known_rule_ids() -> set[str]:
     """Every id a clause may name under ``lint:``."""
     return ({r.id for r in RULES} | {r.id for r in DOCUMENT_RULES}
-            | {pattern.id for pattern in LOOPHOLES})
+            | {pattern.id for pattern in loophole_patterns()})
 
 
 def lint_document(document, selection, library) -> list[Problem]:  # noqa: ANN001 - avoids import cycle

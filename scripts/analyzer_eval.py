@@ -3,6 +3,7 @@
     python scripts/analyzer_eval.py           # per-id precision and recall, and draft agreement
     python scripts/analyzer_eval.py -v        # also every false positive and false negative
     python scripts/analyzer_eval.py --write   # also rewrite docs/analyzer-accuracy.md
+    python scripts/analyzer_eval.py --real    # only the real enacted texts (tuning split; --holdout for both)
 
 Corpus: tests/corpus/policies/NN-name.txt with NN-name.yaml labels (provisions, loopholes,
 mandates_cooperation). Drafts: every sample answers file and every preset for three
@@ -21,6 +22,8 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus" / "policies"
 HOLDOUT = ROOT / "tests" / "corpus" / "holdout"
+REAL_LABELS = ROOT / "tests" / "corpus" / "real"  # committed: labels and source addresses
+REAL_TEXTS = ROOT / "tests" / "realtexts"  # not committed: the published texts (see REAL_LABELS' sources)
 THRESHOLD = {"provision": 0.9, "loophole": 0.85}
 
 
@@ -50,14 +53,22 @@ class Scores:
         return out
 
 
-def corpus_scores(folder: Path = CORPUS) -> Scores:
+def corpus_scores(folder: Path = CORPUS, split: str | None = None) -> Scores:
+    """Scores on a labelled folder; for the real texts, ``split`` is "tune" or "holdout"."""
     from drafter.analyze import analyze_file
 
     yaml = YAML(typ="safe")
     tp, fp, fn = collections.Counter(), collections.Counter(), collections.Counter()
     mistakes, mandate_errors = [], []
-    for text in sorted(folder.glob("*.txt")):
-        expected = yaml.load(text.with_suffix(".yaml").read_text())
+    pairs = []
+    if folder == REAL_LABELS:
+        for label in sorted(folder.glob("*.yaml")):
+            expected = yaml.load(label.read_text())
+            if split is None or expected["split"] == split:
+                pairs.append((REAL_TEXTS / f"{label.stem}.txt", expected))
+    else:
+        pairs = [(text, yaml.load(text.with_suffix(".yaml").read_text())) for text in sorted(folder.glob("*.txt"))]
+    for text, expected in pairs:
         result = analyze_file(text)
         got = {f.id for f in result.provisions} | {f.id for f in result.loopholes}
         want = set(expected["provisions"]) | set(expected["loopholes"])
@@ -122,6 +133,26 @@ def draft_disagreements() -> list[str]:
     return out
 
 
+def real_texts_present() -> bool:
+    labels = list(REAL_LABELS.glob("*.yaml"))
+    return bool(labels) and all((REAL_TEXTS / f"{label.stem}.txt").is_file() for label in labels)
+
+
+def f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def grouped(scores: Scores, loopholes: bool) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 over the provision ids or over the loophole ids."""
+    ids = [i for i in scores.ids() if i.startswith("loophole.") == loopholes]
+    tp = sum(scores.tp[i] for i in ids)
+    fp = sum(scores.fp[i] for i in ids)
+    fn = sum(scores.fn[i] for i in ids)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return precision, recall, f1(precision, recall)
+
+
 def _micro(scores: Scores) -> tuple[float, float]:
     tp, fp, fn = sum(scores.tp.values()), sum(scores.fp.values()), sum(scores.fn.values())
     return (tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0)
@@ -134,6 +165,25 @@ def table(scores: Scores) -> list[str]:
                      f"{scores.tp[pid] + scores.fn[pid]} |")
     return lines
 
+
+def real_report(split: str) -> tuple[Scores, list[str]]:
+    scores = corpus_scores(REAL_LABELS, split)
+    p, r, f = grouped(scores, loopholes=False)
+    lp, lr, lf = grouped(scores, loopholes=True)
+    lines = [f"{split}: provisions P {p:.2f} R {r:.2f} F1 {f:.2f}; loopholes P {lp:.2f} R {lr:.2f} F1 {lf:.2f}; "
+             f"mandate errors {len(scores.mandate_errors)}"]
+    return scores, lines
+
+
+if __name__ == "__main__" and "--real" in sys.argv:
+    if not real_texts_present():
+        sys.exit(f"the real texts are not in {REAL_TEXTS} (see the sources in {REAL_LABELS})")
+    for split in ("tune", "holdout") if "--holdout" in sys.argv else ("tune",):
+        real, lines = real_report(split)
+        print("\n".join(lines))
+        if "-v" in sys.argv:
+            print("\n".join(real.mistakes + real.mandate_errors))
+    sys.exit(0)
 
 if __name__ == "__main__":
     scores = corpus_scores()

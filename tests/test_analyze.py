@@ -61,7 +61,7 @@ def test_units_join_list_items_to_their_lead_in() -> None:
     text = "Sec. 5. Limits.\n(a) No officer shall:\n(1) hold a person on an immigration detainer;\n"
     parts = units(text)
     assert parts[-1].text.startswith("No officer shall:") and "detainer" in parts[-1].text
-    assert parts[-1].location.startswith("Section 5") and parts[-1].location.endswith("(1)")
+    assert parts[-1].location == "§ 5(a)(1)"
 
 
 def test_negation_and_permission_are_not_protections() -> None:
@@ -107,7 +107,10 @@ def test_docx_policy_and_bad_inputs(runner: CliRunner, tmp_path: Path) -> None:
     assert data["mandates_cooperation"] is True
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
     bad = runner.invoke(cli, ["analyze", str(tmp_path / "x.pdf")])
-    assert bad.exit_code == 1 and "unsupported file type" in bad.stderr
+    assert bad.exit_code == 1 and "PDF" in bad.stderr
+    (tmp_path / "x.xyz").write_text("text")
+    unknown = runner.invoke(cli, ["analyze", str(tmp_path / "x.xyz")])
+    assert unknown.exit_code == 1 and "unsupported file type" in unknown.stderr
     missing = runner.invoke(cli, ["analyze", str(tmp_path / "nope.txt")])
     assert missing.exit_code == 1 and "file not found" in missing.stderr
 

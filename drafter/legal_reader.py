@@ -1,0 +1,953 @@
+"""Reading a policy as a lawyer reads it: every input an organizer has, cleaned, then cut into
+units that know where they sit in the law's structure.
+
+Input (``read_document``):
+
+- ``.txt``/``.md``/``.text`` in any common encoding (a BOM is honoured, UTF-16 and UTF-32
+  included; without one, UTF-8, then UTF-16 by its zero bytes, then Windows-1252);
+- ``.html``/``.htm`` (a saved or pasted web page: scripts, navigation and page furniture dropped,
+  ordered lists keep their numbers);
+- ``.docx`` read straight from its XML, with Word's automatic list numbering turned back into
+  labels ("(a)", "1.", "(iv)") so the structure survives;
+- ``.pdf`` with a text layer (pypdf); a scan without one is reported as such, never read as empty.
+
+Every text is normalised: non-breaking and other odd spaces, soft hyphens, zero-width marks,
+curly quotes, ligatures, words hyphenated across lines, and page headers, footers and page
+numbers repeated on every page. Text that could not be read is an error, never "0 findings".
+Sizes are bounded (``MAX_*`` below) and a .docx or .pdf is inflated only up to a limit, so a
+zip bomb named .docx fails cleanly instead of filling memory.
+
+Structure (``units``): section numbers and headings; nested subdivisions of every common
+style, (a)/(1)/(A)/(i), 1./a./i., A./1., with each lead-in carried down every level (Chicago's
+"no agency shall: (1) stop, arrest, detain ... (C) based upon an immigration detainer" is read as
+one rule at § 2-173-020(a)(1)(C)); definitions (a defined term is remembered with its meaning);
+exceptions and provisos ("unless", "except as", "provided that", "notwithstanding") attached to
+the unit they limit; internal cross-references ("except as provided in subsection (3)",
+"Notwithstanding 2-173-030") followed to the unit they name. Everything here is linear in the
+length of the text: long paragraphs are cut into bounded units before any pattern runs on them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.errors import DrafterError, Problem
+from drafter.resources import display_path
+
+# ------------------------------------------------------------------ limits
+
+MAX_INPUT_BYTES = 20_000_000  # any input file on disk (a long state code chapter as PDF is a few MB)
+MAX_TEXT_CHARS = 3_000_000  # characters of text after reading (about 1,000 pages)
+MAX_ZIP_ENTRIES = 2_000  # parts in a .docx
+MAX_ZIP_TOTAL = 60_000_000  # bytes all .docx parts may inflate to
+MAX_ZIP_PART = 30_000_000  # bytes one .docx part (document.xml) may inflate to
+MAX_ZIP_RATIO = 200  # inflated / compressed size of one part; ordinary XML is 5-20
+MAX_PDF_PAGES = 2_000
+MAX_PDF_STREAM = 20_000_000  # bytes one PDF content stream may inflate to
+MAX_UNIT_CHARS = 1_500  # a sentence longer than this is cut at word boundaries before matching
+MAX_PARAGRAPHS = 400_000
+
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", "")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+SUPPORTED = ".txt, .md, .docx, .pdf or .html"
+
+
+def _error(shown: str, message: str, hint: str) -> DrafterError:
+    return DrafterError([Problem(shown, message=message, hint=hint)])
+
+
+# ------------------------------------------------------------------ reading
+
+@dataclass
+class SourceText:
+    """A policy's text and how it was read."""
+
+    text: str
+    kind: str  # text | markdown | html | docx | pdf
+    encoding: str = ""
+    notes: list[str] = field(default_factory=list)  # what reading had to do ("2 page headers removed")
+
+
+def read_document(path: Path) -> SourceText:
+    """Read any supported input into clean text, or raise a DrafterError that says why not."""
+    shown = display_path(path)
+    if not path.is_file():
+        raise _error(shown, "file not found", "check the path")
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise _error(shown, f"file too large ({size:,} bytes; the limit is {MAX_INPUT_BYTES:,})",
+                     "split the policy, or give only the sections to analyze")
+    suffix = path.suffix.lower()
+    data = path.read_bytes()
+    if suffix == ".docx":
+        source = SourceText(docx_text(data, shown), "docx")
+    elif suffix == ".pdf":
+        source = SourceText(pdf_text(data, shown), "pdf")
+    elif suffix in HTML_SUFFIXES:
+        text, encoding = decode_bytes(data, shown)
+        source = SourceText(html_text(text), "html", encoding)
+    elif suffix in TEXT_SUFFIXES:
+        text, encoding = decode_bytes(data, shown)
+        if suffix in (".md", ".markdown"):
+            text = markdown_text(text)
+        source = SourceText(text, "markdown" if suffix in (".md", ".markdown") else "text", encoding)
+    else:
+        raise _error(shown, f"unsupported file type '{suffix}'", f"give a {SUPPORTED} file")
+    source.text, notes = normalize(source.text)
+    source.notes += notes
+    check_readable(source, shown)
+    return source
+
+
+def check_readable(source: SourceText, shown: str) -> None:
+    """Refuse text that is not a policy in words: empty, a scan, binary or absurdly long."""
+    text = source.text
+    if len(text) > MAX_TEXT_CHARS:
+        raise _error(shown, f"text too long ({len(text):,} characters; the limit is {MAX_TEXT_CHARS:,})",
+                     "give only the sections to analyze")
+    letters = sum(1 for ch in text[:200_000] if ch.isalpha())
+    words = len(re.findall(r"[A-Za-z]{2,}", text[:200_000]))
+    if source.kind == "pdf" and words < 20:
+        raise _error(shown, "this PDF has no text layer (it is a scan or a picture of pages), so there "
+                     "is nothing to read", "run it through OCR (for example, 'Save as text' in a PDF "
+                     "reader with text recognition), or paste the policy's text into a .txt file")
+    if words < 5:
+        raise _error(shown, "no readable text found", "check that this is the policy itself, saved as text, "
+                     ".docx, .pdf or .html")
+    sample = text[:200_000]
+    odd = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\n\t\f")
+    if odd > 0.02 * max(1, len(sample)) or letters < 0.3 * max(1, len(sample.replace(" ", "").replace("\n", ""))):
+        raise _error(shown, "this does not read as text (it looks like binary data or a wrong encoding)",
+                     "save the policy as UTF-8 text, .docx or .pdf and try again")
+
+
+def decode_bytes(data: bytes, shown: str = "") -> tuple[str, str]:
+    """Text from bytes: a BOM decides; else UTF-8; else UTF-16 by its zero bytes; else Windows-1252."""
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding.replace("-sig", "")), encoding
+            except UnicodeDecodeError as exc:
+                raise _error(shown, f"the file says it is {encoding} but is not ({exc.reason})",
+                             "save it again as UTF-8 text") from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = data[:4000]
+    if len(sample) >= 4:
+        even = sample[0::2].count(0)
+        odd = sample[1::2].count(0)
+        half = len(sample) / 2
+        for zeros, encoding in ((odd, "utf-16-le"), (even, "utf-16-be")):
+            if zeros > 0.3 * half:
+                try:
+                    return data.decode(encoding), encoding
+                except UnicodeDecodeError:
+                    break
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def markdown_text(text: str) -> str:
+    """Markdown without its marks: headings, emphasis, links, tables and code fences."""
+    text = re.sub(r"\[([^\]\n]*)\]\([^)\n]*\)", r"\1", text)  # [text](url)
+    text = re.sub(r"(?m)^\s{0,3}#{1,6}\s*", "", text)
+    text = re.sub(r"(?m)^\s{0,3}>\s?", "", text)
+    text = re.sub(r"(?m)^\s*```.*$", "", text)
+    text = re.sub(r"(?m)^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$", "", text)  # table rules
+    text = re.sub(r"(?m)^\s*[-*+]\s+(?=\S)", "- ", text)
+    text = re.sub(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    return text
+
+
+BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+              "blockquote", "pre", "table", "dt", "dd", "ol", "ul", "hr", "td", "th"}
+DROP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "noscript", "form", "button", "svg",
+             "select", "iframe", "template"}
+
+
+def html_text(source: str) -> str:
+    """The visible text of a web page, one line per block, ordered-list items numbered."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not source.strip():
+        return ""
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        root = lxml_html.document_fromstring(source.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return html.unescape(re.sub(r"<[^>]+>", "\n", source))
+    for bad in list(root.iter(*DROP_TAGS)):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    for ol in root.iter("ol"):
+        style = (ol.get("type") or "1")
+        try:
+            start = int(ol.get("start") or 1)
+        except ValueError:
+            start = 1
+        for index, li in enumerate((c for c in ol if c.tag == "li"), start=start):
+            li.text = f"{_list_label(style, index)} " + (li.text or "")
+    for ul in root.iter("ul"):
+        for li in (c for c in ul if c.tag == "li"):
+            li.text = "- " + (li.text or "")
+    out: list[str] = []
+
+    def walk(element: etree._Element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        block = tag in BLOCK_TAGS
+        if block:
+            out.append("\n")
+        if element.text and tag:
+            out.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                out.append(child.tail)
+        if block:
+            out.append("\n")
+
+    body = root.find("body")
+    walk(body if body is not None else root)
+    text = "".join(out)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\n\s*\n\s*(?:\n\s*)+", "\n\n", text)
+
+
+def _list_label(style: str, number: int) -> str:
+    if style == "a":
+        return f"({_letters(number).lower()})"
+    if style == "A":
+        return f"({_letters(number)})"
+    if style == "i":
+        return f"({_roman(number).lower()})"
+    if style == "I":
+        return f"({_roman(number)})"
+    return f"{number}."
+
+
+def _letters(number: int) -> str:
+    out = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        out = chr(65 + rest) + out
+    return out or "A"
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            out += numeral
+            number -= value
+    return out or "I"
+
+
+# ------------------------------------------------------------------ .docx
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _open_zip(data: bytes, shown: str, kind: str) -> zipfile.ZipFile:
+    import io
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise _error(shown, f"cannot read this {kind} (it is not a valid {kind} file: {exc})",
+                     "save it again from Word, or as .txt") from exc
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise _error(shown, f"cannot read this {kind}: it has {len(infos):,} parts (the limit is {MAX_ZIP_ENTRIES:,})",
+                     "save it again from Word, or as .txt")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > MAX_ZIP_PART or total > MAX_ZIP_TOTAL or (info.file_size > 1_000_000
+                                                                       and ratio > MAX_ZIP_RATIO):
+            raise _error(shown, f"cannot read this {kind}: it would inflate to more than the limit "
+                         f"({info.filename}: {info.file_size:,} bytes from {info.compress_size:,})",
+                         "this looks like a compression bomb, not a policy; save the policy again as .docx or .txt")
+    return archive
+
+
+def _read_part(archive: zipfile.ZipFile, name: str, shown: str) -> bytes | None:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    with archive.open(info) as handle:
+        data = handle.read(MAX_ZIP_PART + 1)  # never more than the limit, whatever the header says
+    if len(data) > MAX_ZIP_PART:
+        raise _error(shown, f"cannot read this .docx: {name} inflates past the limit",
+                     "this looks like a compression bomb, not a policy")
+    return data
+
+
+def _xml(data: bytes, shown: str):  # noqa: ANN202 - lxml element
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        return etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise _error(shown, f"cannot read this .docx ({exc})", "save it again from Word, or as .txt") from exc
+
+
+def _numbering(archive: zipfile.ZipFile, shown: str) -> dict[str, dict[int, tuple[str, str, int]]]:
+    """numId -> level -> (format, level text such as "(%1)", start)."""
+    data = _read_part(archive, "word/numbering.xml", shown)
+    if not data:
+        return {}
+    root = _xml(data, shown)
+    abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+    for node in root.iter(f"{W}abstractNum"):
+        levels = {}
+        for lvl in node.iter(f"{W}lvl"):
+            fmt = lvl.find(f"{W}numFmt")
+            text = lvl.find(f"{W}lvlText")
+            start = lvl.find(f"{W}start")
+            levels[int(lvl.get(f"{W}ilvl", "0"))] = (
+                fmt.get(f"{W}val", "decimal") if fmt is not None else "decimal",
+                text.get(f"{W}val", "") if text is not None else "",
+                int(start.get(f"{W}val", "1")) if start is not None else 1)
+        abstract[node.get(f"{W}abstractNumId", "")] = levels
+    out = {}
+    for num in root.iter(f"{W}num"):
+        ref = num.find(f"{W}abstractNumId")
+        if ref is not None:
+            out[num.get(f"{W}numId", "")] = abstract.get(ref.get(f"{W}val", ""), {})
+    return out
+
+
+def _format_number(fmt: str, value: int) -> str:
+    if fmt in ("lowerLetter",):
+        return _letters(value).lower()
+    if fmt in ("upperLetter",):
+        return _letters(value)
+    if fmt == "lowerRoman":
+        return _roman(value).lower()
+    if fmt == "upperRoman":
+        return _roman(value)
+    if fmt in ("bullet", "none"):
+        return ""
+    return str(value)
+
+
+def _style_numbering(archive: zipfile.ZipFile, shown: str) -> dict[str, tuple[str, int]]:
+    """Paragraph style id -> (numId, level) for styles that number their paragraphs."""
+    data = _read_part(archive, "word/styles.xml", shown)
+    if not data:
+        return {}
+    out = {}
+    for style in _xml(data, shown).iter(f"{W}style"):
+        num = style.find(f"{W}pPr/{W}numPr")
+        if num is not None:
+            num_id = num.find(f"{W}numId")
+            level = num.find(f"{W}ilvl")
+            if num_id is not None:
+                out[style.get(f"{W}styleId", "")] = (num_id.get(f"{W}val", ""),
+                                                     int(level.get(f"{W}val", "0")) if level is not None else 0)
+    return out
+
+
+def docx_text(data: bytes, shown: str = "") -> str:
+    """A .docx's paragraphs as lines, Word's list numbers written back as labels."""
+    archive = _open_zip(data, shown, ".docx")
+    body = _read_part(archive, "word/document.xml", shown)
+    if body is None:
+        raise _error(shown, "cannot read this .docx (it has no document part)", "save it again from Word")
+    numbering = _numbering(archive, shown)
+    styles = _style_numbering(archive, shown)
+    root = _xml(body, shown)
+    counters: dict[str, list[int]] = {}
+    lines: list[str] = []
+    for count, para in enumerate(root.iter(f"{W}p")):
+        if count > MAX_PARAGRAPHS:
+            raise _error(shown, f"this .docx has more than {MAX_PARAGRAPHS:,} paragraphs", "give only the policy")
+        parts = []
+        for node in para.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
+            if node.tag == f"{W}t":
+                parts.append(node.text or "")
+            elif node.tag == f"{W}noBreakHyphen":
+                parts.append("-")
+            else:
+                parts.append(" " if node.tag == f"{W}tab" else "\n")
+        text = "".join(parts)
+        label = ""
+        num = para.find(f"{W}pPr/{W}numPr")
+        style = para.find(f"{W}pPr/{W}pStyle")
+        num_id, level = None, 0
+        if num is not None and num.find(f"{W}numId") is not None:
+            num_id = num.find(f"{W}numId").get(f"{W}val", "")
+            ilvl = num.find(f"{W}ilvl")
+            level = int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
+        elif style is not None and style.get(f"{W}val", "") in styles:
+            num_id, level = styles[style.get(f"{W}val", "")]
+        if num_id and num_id != "0" and num_id in numbering:
+            levels = numbering[num_id]
+            state = counters.setdefault(num_id, [0] * 10)
+            level = min(max(level, 0), 9)
+            fmt, pattern, start = levels.get(level, ("decimal", f"%{level + 1}.", 1))
+            state[level] = state[level] + 1 if state[level] else start
+            for deeper in range(level + 1, 10):
+                state[deeper] = 0
+            if fmt == "bullet":
+                label = "-"
+            elif pattern:
+                def number(match: re.Match[str], levels: dict = levels, state: list[int] = state) -> str:
+                    at = int(match.group(1)) - 1
+                    lvl_fmt = levels.get(at, ("decimal", "", 1))[0]
+                    value = state[at] or levels.get(at, ("decimal", "", 1))[2]
+                    return _format_number(lvl_fmt, value)
+                label = re.sub(r"%(\d)", number, pattern).strip()
+        if label and text.strip():
+            text = f"{label} {text}"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ .pdf
+
+def pdf_text(data: bytes, shown: str = "") -> str:
+    """The text layer of a PDF, pages separated by form feeds, with inflation bounded."""
+    import io
+    import logging
+
+    try:
+        import pypdf
+        from pypdf import filters
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise _error(shown, "reading PDFs needs the pypdf package", "pip install pypdf") from exc
+    for name in ("ZLIB_MAX_OUTPUT_LENGTH", "LZW_MAX_OUTPUT_LENGTH", "RUN_LENGTH_MAX_OUTPUT_LENGTH",
+                 "MAX_DECLARED_STREAM_LENGTH", "MAX_ARRAY_BASED_STREAM_OUTPUT_LENGTH", "JBIG2_MAX_OUTPUT_LENGTH"):
+        if hasattr(filters, name):
+            setattr(filters, name, min(getattr(filters, name), MAX_PDF_STREAM))
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as exc:  # noqa: BLE001 - any failure means we cannot read it
+                raise _error(shown, "this PDF is password-protected", "save an unprotected copy") from exc
+        pages = reader.pages
+        if len(pages) > MAX_PDF_PAGES:
+            raise _error(shown, f"this PDF has {len(pages):,} pages (the limit is {MAX_PDF_PAGES:,})",
+                         "give only the pages of the policy")
+        texts = []
+        total = 0
+        for page in pages:
+            text = page.extract_text() or ""
+            total += len(text)
+            if total > MAX_TEXT_CHARS:
+                raise _error(shown, "this PDF's text is longer than the limit", "give only the pages of the policy")
+            texts.append(text)
+    except DrafterError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on broken or hostile files
+        raise _error(shown, f"cannot read this PDF ({type(exc).__name__}: {str(exc)[:120]})",
+                     "save it again as PDF, or paste the policy's text into a .txt file") from exc
+    return "\f".join(texts)
+
+
+# ------------------------------------------------------------------ normalising
+
+SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\u1680]")
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+                        "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
+                        "\u2212": "-", "\u2028": "\n", "\u2029": "\n", "\u0085": "\n", "\u000b": "\n"})
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+             "\ufb06": "st"}
+PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*-)?\s*$", re.I)
+
+
+def normalize(text: str) -> tuple[str, list[str]]:
+    """Clean text: spaces, invisible marks, quotes, ligatures, hyphenation, page furniture."""
+    notes: list[str] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = SPACES.sub(" ", text)
+    text = INVISIBLE.sub("", text)
+    text = text.translate(QUOTES)
+    for ligature, letters in LIGATURES.items():
+        text = text.replace(ligature, letters)
+    text, removed = _strip_page_furniture(text)
+    if removed:
+        notes.append(f"{removed} page header, footer or page-number lines removed")
+    # A word broken across a line end: "enforce-\nment" -> "enforcement" (not "non-\nPublic").
+    text = re.sub(r"(?<=[a-z])-\n[ \t]*(?=[a-z])", "", text)
+    text = text.replace("\f", "\n")
+    return text, notes
+
+
+def _strip_page_furniture(text: str) -> tuple[str, int]:
+    """Lines repeated at the top or bottom of most pages, and bare page numbers."""
+    pages = text.split("\f")
+    if len(pages) < 3:
+        lines = text.split("\n")
+        kept = [line for line in lines if not (PAGE_NUMBER.match(line) and line.strip() and
+                                               re.search(r"page", line, re.I))]
+        return "\n".join(kept), len(lines) - len(kept)
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", line.strip().lower())
+
+    edges: Counter[str] = Counter()
+    for page in pages:
+        lines = [line for line in page.split("\n") if line.strip()]
+        for line in {key(x) for x in lines[:3] + lines[-3:]}:
+            edges[line] += 1
+    repeated = {line for line, count in edges.items() if count >= max(3, int(0.6 * len(pages))) and line}
+    removed = 0
+    out_pages = []
+    for page in pages:
+        lines = page.split("\n")
+        content = [i for i, line in enumerate(lines) if line.strip()]
+        edge = set(content[:3] + content[-3:])
+        kept = []
+        for index, line in enumerate(lines):
+            if index in edge and (key(line) in repeated or PAGE_NUMBER.match(line)) and line.strip():
+                removed += 1
+                continue
+            kept.append(line)
+        out_pages.append("\n".join(kept))
+    return "\f".join(out_pages), removed
+
+
+# ------------------------------------------------------------------ structure
+
+def _p(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.I)
+
+
+WHEREAS = _p(r"^\W*whereas\b")
+DELETED = re.compile(r"\[\s*(?:DELETE|DELETED|Deleted|deleted|STRIKE|Strike|stricken|REPEALED)\b[^\]]*\]")
+ENACTING = _p(r"\bbe it (?:hereby |further )?(?:ordained|enacted|resolved)\b|\b(?:do|does|hereby) (?:hereby )?(?:ordain"
+              r"|enact|resolve|order)\b|\bnow,? therefore\b")
+
+
+
+@dataclass
+class Unit:
+    """A sentence, or a list item with the lead-ins it completes, and where it sits."""
+
+    text: str
+    location: str  # a citation: "§ 2-173-020(a)(1)(C)", or "line 12" where there are no sections
+    line: int
+    definition: bool = False  # part of the definition of a term
+    heading: bool = False  # a section heading (number and title)
+    item: bool = False  # a list item
+    title: str = ""  # the heading of the section it sits in
+    own: str = ""  # the unit's own words, without the lead-in it inherits
+    paragraph: str = ""  # the whole paragraph (list item) it comes from
+    recital: bool = False  # a WHEREAS clause or a findings section
+    lead: bool = False  # a lead-in ("No officer shall:") whose list items follow
+    preamble: bool = False  # title, notes and recitals before the enacting clause
+    plain: str = ""  # the text with abbreviation and decimal points taken out, for matching
+    section: str = ""  # the section number alone ("2-173-020")
+    path: str = ""  # the subdivision labels ("(a)(1)(C)")
+    provisos: list[str] = field(default_factory=list)  # "unless ...", "except as ...", "provided that ..."
+    refs: list[str] = field(default_factory=list)  # locations this unit's provisos point to
+    limited_by: list[str] = field(default_factory=list)  # other units whose provisos limit this one
+
+
+HEADING = re.compile(
+    r"^\s*(?:(?:NEW SECTION\.\s*)?(?:SECTION|Section|SEC\.|Sec\.|§+|ARTICLE|Article|Art\.)\s*([\w.\-]+?)\.?(?=\s|$)"
+    r"|(\d{1,5}[A-Za-z]?(?:[.\-]\d+[A-Za-z]?)+)\.?(?=\s)"  # 2.19.005, 9-140, 7283.1.
+    r"|(\d{3,6})\.(?=\s)"  # 51040.
+    r"|([IVX]{1,5})\.(?=\s))")  # I. POLICY
+ITEM = re.compile(r"^\s*(?:\(([a-zA-Z]{1,4}|\d{1,3})\)(?:\s+|$|(?=[A-Z\"\u201c]))|([a-zA-Z]|\d{1,2})[.)](?:\s+|$)"
+                  r"|([-\u2022\u2013\u25aa\u25e6])\s+)")
+ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x{1,3})$", re.I)
+TERMINAL = re.compile(r"[.;:!?\u2014]\)?\s*$")
+DEFINITION = re.compile(r'^\W{0,3}(?:[Tt]he (?:term|phrase|words?)\s+)?(?:["\u201c\u2018\']([^"\u201d\u2019\']{1,80})'
+                        r'["\u201d\u2019\']|(?!(?:This|These|That|Those|Such|It|The|A|An|Each|Every|Any|No|Nothing)\b)'
+                        r'[A-Z][\w\-]*(?: [\w\-]+){0,5}?)(?:\s*\([^)]*\))?'
+                        r'(?:\s+or\s+["\u201c][^"\u201d]+["\u201d])?,?'
+                        r'\s+(?:means|includes|shall mean|has the meaning|refers to)\b')
+DEFINES = re.compile(r'["\u201c][^"\u201d]{1,80}["\u201d](?:\s*\([^)]*\))?\s+(?:means|includes|shall mean'
+                     r'|has the (?:same )?meaning)\b', re.I)
+PROVISO = re.compile(r"(?:^|[,;:(]\s*|\s)(unless\b|except\b|excepting\b|other than\b"
+                     r"|provided(?:,)? (?:however,? )?that\b|notwithstanding\b|but not\b|subject to\b)", re.I)
+CROSS_REF = re.compile(r"\b(?:sub)?(?:section|subsection|subdivision|paragraph|§+|sec\.?)\s*"
+                       r"((?:\d[\w.\-]*)?(?:\([\w]{1,4}\))*)", re.I)
+
+
+@dataclass
+class _Para:
+    text: str
+    line: int
+    indent: int
+    heading: str | None = None  # the section number if this paragraph opens a section
+    label: str | None = None  # an item label such as "(a)" or "1."
+
+
+def _tail(text: str, size: int = 24) -> str:
+    return text[-size:]
+
+
+def _paragraphs(text: str) -> list[_Para]:
+    """Physical lines joined into paragraphs: hard-wrapped lines are glued back together.
+
+    Each decision looks only at the end of the paragraph so far (a bounded tail), so a text of
+    single-character lines or one enormous line costs time in proportion to its length.
+    """
+    out: list[_Para] = []
+    open_para = False
+    pieces: list[str] = []  # the open paragraph's lines, joined when it closes
+    last_capital = ""  # the last "A." style label, to tell "I." the letter from "I." the numeral
+
+    def close() -> None:
+        if out and pieces:
+            out[-1].text = "".join(pieces)
+        pieces.clear()
+
+    has_lower = False  # whether the open paragraph has a lower-case letter anywhere
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip()
+        if not line.strip():
+            open_para = False
+            continue
+        indent = len(line) - len(line.lstrip())
+        stripped = line.strip()
+        heading = HEADING.match(stripped)
+        item = ITEM.match(stripped)
+        if heading and heading.group(4):
+            core = heading.group(4)
+            follows_letter = len(core) == 1 and last_capital and ord(core) == ord(last_capital) + 1
+            if follows_letter or not re.match(r"[IVX]+\.\s+[A-Z]", stripped):
+                heading = None  # "I." after "H." is a lettered item
+            else:
+                item = None
+        if heading and open_para and out and pieces and stripped[:1] == "§" and has_lower and \
+                not TERMINAL.search(_tail(pieces[-1])):
+            heading = None  # "(Cal. Civ. Code\n§ 1670.9 (Stats. ...))": a citation wrapped onto a new line
+        if item and re.match(r"^[A-Z]\.$", item.group(0).strip()):
+            last_capital = item.group(0).strip()[0]
+        if out and not (heading or item) and out[-1].label and not out[-1].text and not pieces:
+            out[-1].text = stripped  # "(1)" on its own line, its words on the next
+            pieces.append(stripped)
+            has_lower = bool(re.search(r"[a-z]", stripped))
+            open_para = True
+            continue
+        if open_para and out and not (heading or item):
+            last = out[-1]
+            tail = _tail(pieces[-1] if pieces else last.text)
+            caps = not has_lower or re.match(r"^[A-Z][A-Z .]{1,20}:", stripped)
+            listed = re.search(r"(?:[:;]|;\s*(?:and|or))\s*$", tail)  # a list entry ends, or a list begins
+            abbreviated = ABBREVIATION.search(tail[-8:]) and tail.endswith(".")  # "... U.S."
+            glue = not caps and not listed and (
+                not TERMINAL.search(tail) or stripped[:1].islower() or abbreviated
+                or (indent > 0 and indent >= last.indent and bool(last.label or last.indent > 0)))
+            if glue:
+                joiner = "" if re.search(r"[a-z]-$", tail) and stripped[:1].islower() else " "
+                pieces.append(joiner + stripped)  # "non-" + "public" -> "non-public"
+                has_lower = has_lower or bool(re.search(r"[a-z]", stripped))
+                continue
+        close()
+        para = _Para(stripped, number, indent)
+        if heading:
+            para.heading = next(g for g in heading.groups() if g)
+            rest = stripped[heading.end():].strip()
+            inline = re.search(r"(?:^|[.:\u2014]\s*)\(([a-z]|\d{1,2})\)\s?", rest)
+            if inline:  # "Section 2. Title. (a) No agency shall ..." or "7283.1. (a) Before ..."
+                cut = inline.start() if rest[inline.start()] == "(" else rest.index("(", inline.start())
+                out.append(_Para((stripped[: heading.end()] + " " + rest[:cut]).strip(), number, indent,
+                                 para.heading))
+                body = _Para(rest[cut:][len(inline.group(1)) + 2:].strip(), number, indent + 1,
+                             None, f"({inline.group(1)})")
+                out.append(body)
+                pieces.append(body.text)
+                has_lower = bool(re.search(r"[a-z]", body.text))
+                open_para = True
+                continue
+        elif item:
+            para.label = item.group(0).strip()
+            para.text = stripped[item.end():]
+            inner = re.match(r"^\(([a-zA-Z]{1,4}|\d{1,3})\)\s*(?=\S)", para.text)
+            if inner and para.label.startswith("("):  # "(3)(a) For purposes ..." -> two levels
+                out.append(_Para("", number, indent, None, para.label))
+                para.label = f"({inner.group(1)})"
+                para.text = para.text[inner.end():]
+                para.indent = indent + 1
+        out.append(para)
+        pieces.append(para.text)
+        has_lower = bool(re.search(r"[a-z]", para.text))
+        open_para = True
+    close()
+    return [p for p in out if p.text or p.label]
+
+
+def _defines(sentence: str) -> bool:
+    """A sentence that defines a term: '"X" means ...' or 'As used in this section, "X" means ...'."""
+    return bool(DEFINITION.match(sentence) or (re.match(r"(?:as used in|in this|for (?:the )?purposes of)\b[^,]{0,60},",
+                                                        sentence, re.I) and DEFINES.search(sentence)))
+
+
+def _kind(label: str, previous: dict[str, str]) -> str:
+    """The numbering style of a list label: (a), (1), (i), (A), a., 1., ..."""
+    core = label.strip("().")
+    if not core.isalnum():
+        return "bullet"
+    wrap = "(" if label.startswith("(") else "."
+    if core.isdigit():
+        return wrap + "1"
+    if ROMAN.match(core):
+        letter = "a" if core.islower() else "A"
+        before = previous.get(wrap + letter)
+        if not (len(core) == 1 and before and ord(core) == ord(before) + 1):
+            return wrap + ("i" if core.islower() else "I")
+    return wrap + ("a" if core.islower() else "A")
+
+
+def _heading_sentences(text: str) -> list[tuple[str, bool]]:
+    """A heading line's sentences, marking which are the number and title rather than a rule."""
+    out = []
+    for index, sentence in enumerate(_sentences(text)):
+        short = len(sentence.split()) <= 9 and not re.search(r"\b(?:shall|may|must|will)\b", sentence)
+        out.append((sentence, index == 0 or short))
+    return out
+
+
+def _incomplete(text: str) -> bool:
+    """A lead-in: it ends with a colon or dash, or stops without closing its sentence."""
+    tail = text.rstrip()[-3:]
+    return tail.endswith((":", "\u2014", "-", ",")) or not re.search(r"[.;!?]\)?[\"']?$", tail)
+
+
+def _where(section: str, line: int) -> str:
+    return f"§ {section}" if section else f"line {line}"
+
+
+def units(text: str) -> list[Unit]:
+    """Split a policy into units, each with its citation (section and subdivision path)."""
+    text = DELETED.sub(" ", text)
+    out: list[Unit] = []
+    section = ""
+    title = ""
+    stack: list[tuple[str, str, int]] = []  # (kind, label, index into out of the item's last unit)
+    root_lead: str | None = None
+    last_label: dict[str, str] = {}
+    in_definition: int | None = None  # list depth at which a definition opened
+    findings_section = False
+    for para in _paragraphs(text):
+        if para.heading is not None:
+            section, title = para.heading, para.text
+            stack, root_lead, last_label, in_definition = [], None, {}, None
+            findings_section = bool(re.search(r"\b(?:findings|whereas|recitals)\b", title, re.I))
+            for sentence, is_title in _heading_sentences(para.text):
+                for piece in _bounded(sentence):
+                    out.append(Unit(piece, _where(section, para.line), para.line, heading=is_title, title=title,
+                                    own=piece, paragraph=para.text, recital=findings_section and not is_title,
+                                    definition=_defines(piece), section=section))
+            if out and not out[-1].heading and out[-1].text.rstrip().endswith(":"):
+                root_lead = out[-1].text
+            continue
+        where = _where(section, para.line)
+        recital = findings_section or bool(WHEREAS.match(para.text))
+        if para.label:
+            kind = _kind(para.label, last_label)
+            depth = next((i for i, (k, _, _) in enumerate(stack) if k == kind), len(stack))
+            stack = stack[:depth]
+            if in_definition is not None and depth <= in_definition:
+                in_definition = None
+            last_label[kind] = para.label.strip("().")
+            leads = []
+            for _, _, index in stack:  # every open level whose words the item completes
+                parent = out[index] if 0 <= index < len(out) else None
+                if parent is not None and _incomplete(parent.own):
+                    parent.lead = True
+                    leads.append(parent.own)
+            prefix = " ".join(([root_lead] if root_lead else []) + leads)
+            labels = "".join(label for _, label, _ in stack)
+            label = para.label if para.label.startswith("(") else f"({para.label.strip('.)') or '-'})"
+            if not label.strip("()").isalnum():
+                label = "(-)"
+            sentences = _sentences(para.text) if para.text else []
+            if DEFINITION.match(para.text) or re.match(r'^as used in\b[^.]*,\s*["\u201c]', para.text, re.I):
+                in_definition = depth
+            for index, sentence in enumerate(sentences):
+                body = f"{prefix} {sentence}".strip() if index == 0 and prefix else sentence
+                for piece in _bounded(body):
+                    out.append(Unit(piece, f"{where}{labels}{label}", para.line,
+                                    definition=in_definition is not None, title=title, item=True, own=sentence,
+                                    paragraph=para.text, recital=recital, section=section,
+                                    path=f"{labels}{label}"))
+            if not sentences:  # a bare label ("(3)") whose text is in the items below it
+                out.append(Unit("", f"{where}{labels}{label}", para.line, title=title, item=True, own="",
+                                paragraph="", recital=recital, section=section, path=f"{labels}{label}",
+                                lead=True))
+            stack.append((kind, label, len(out) - 1))
+            continue
+        sentences = _sentences(para.text)
+        if root_lead and not stack and sentences and (para.text[:1].islower() or re.search(
+                r"(?:;|; (?:and|or)|,)\s*$", para.text)):
+            # a list whose numbers were lost (a .docx list): each entry completes the lead-in
+            out.append(Unit(f"{root_lead} {sentences[0]}", where, para.line, definition=in_definition is not None,
+                            title=title, item=True, own=sentences[0], paragraph=para.text, recital=recital,
+                            section=section))
+            for sentence in sentences[1:]:
+                for piece in _bounded(sentence):
+                    out.append(Unit(piece, where, para.line, title=title, own=piece, paragraph=para.text,
+                                    recital=recital, section=section))
+            continue
+        if para.indent == 0 or not stack:
+            stack, last_label, in_definition = [], {}, None
+            root_lead = sentences[-1] if sentences and sentences[-1].rstrip().endswith(":") else None
+            if root_lead and re.search(r"\bdefinitions? (?:apply|in this)|\bas used in\b|\bfor (?:the )?purposes of"
+                                       r" this\b[^.]{0,30}:$", root_lead, re.I):
+                in_definition = -1
+        definition = bool(DEFINITION.match(para.text)) or in_definition is not None
+        for sentence in sentences:
+            for piece in _bounded(sentence):
+                out.append(Unit(piece, where, para.line, definition=definition or _defines(piece), title=title,
+                                own=piece, paragraph=para.text, recital=recital, section=section))
+    for index, unit in enumerate(out[:-1]):
+        if unit.text.rstrip().endswith((":", "\u2014")) and out[index + 1].item and \
+                unit.own.rstrip() and unit.own.rstrip() in out[index + 1].text:
+            unit.lead = True
+    out = [u for u in out if u.text.strip() or u.lead]
+    for unit in out:
+        unit.plain = _plain(unit.text)
+        unit.provisos = [m.group(1).lower() for m in PROVISO.finditer(unit.own or unit.text)]
+    _follow_references(out)
+    enacting = next((i for i, u in enumerate(out) if ENACTING.search(u.text)), None)
+    if enacting is not None:  # a clause that enacts what follows, not a closing "the foregoing is adopted"
+        def rules(part: list[Unit]) -> int:
+            return sum(1 for u in part if not u.recital and not WHEREAS.match(u.text)
+                       and re.search(r"\b(?:shall|must|may)\b", u.text))
+        if rules(out[enacting + 1:]) < rules(out[:enacting]):
+            enacting = None
+    title_end = _title_lines(text)
+    for index, unit in enumerate(out):
+        if (enacting is not None and index < enacting) or unit.line <= title_end:
+            unit.preamble = True
+    return out
+
+
+def _bounded(sentence: str) -> list[str]:
+    """A sentence, cut at word boundaries into pieces no longer than MAX_UNIT_CHARS."""
+    if len(sentence) <= MAX_UNIT_CHARS:
+        return [sentence]
+    pieces = []
+    rest = sentence
+    while len(rest) > MAX_UNIT_CHARS:
+        cut = rest.rfind(" ", MAX_UNIT_CHARS // 2, MAX_UNIT_CHARS)
+        cut = cut if cut > 0 else MAX_UNIT_CHARS
+        pieces.append(rest[:cut])
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _follow_references(parts: list[Unit]) -> None:
+    """Attach each proviso's cross-reference ("except as provided in subsection (3)",
+    "Notwithstanding subsection (1)") to the unit it names, both ways."""
+    by_location: dict[str, list[Unit]] = {}
+    for unit in parts:
+        by_location.setdefault(unit.location, []).append(unit)
+    for unit in parts:
+        if not unit.provisos:
+            continue
+        own = unit.own or unit.text
+        for proviso in PROVISO.finditer(own):
+            window = own[proviso.end():proviso.end() + 120]
+            ref = CROSS_REF.search(window)
+            if not ref or not ref.group(1) or ref.start() > 40:
+                continue
+            target = ref.group(1)
+            if target.startswith("("):  # a subsection of the same section: "(1)" -> § 181.850(1)
+                wanted = f"{_where(unit.section, unit.line) if unit.section else ''}{target}"
+                candidates = [loc for loc in by_location if loc == wanted or
+                              (not unit.section and loc.endswith(target))]
+            else:
+                wanted = f"§ {target.rstrip('.')}"
+                candidates = [loc for loc in by_location if loc == wanted or loc.startswith(wanted + "(")]
+            for loc in candidates[:3]:
+                if loc == unit.location:
+                    continue
+                unit.refs.append(loc)
+                for other in by_location[loc]:
+                    if unit.location not in other.limited_by:
+                        other.limited_by.append(unit.location)
+
+
+def definitions(parts: list[Unit]) -> dict[str, tuple[str, str]]:
+    """Defined term (lower case) -> (its definition, where it is), from the definition units."""
+    out: dict[str, tuple[str, str]] = {}
+    for unit in parts:
+        if not unit.definition:
+            continue
+        own = unit.own or unit.text
+        for match in re.finditer(r'["\u201c]([^"\u201d]{2,80})["\u201d](?:\s*\([^)]*\))?\s+(?:means|includes|shall mean'
+                                 r'|refers to)\b', own, re.I):
+            out.setdefault(match.group(1).lower(), (own[match.end():][:400], unit.location))
+        bare = DEFINITION.match(own)
+        if bare and not bare.group(1):
+            term = re.split(r"\s+(?:means|includes|shall mean|has the meaning|refers to)\b", own,
+                            maxsplit=1, flags=re.I)[0]
+            term = re.sub(r"^\W+|\(.*$", "", term).strip().lower()
+            if 2 <= len(term) <= 60:
+                out.setdefault(term, (own[bare.end():][:400], unit.location))
+    return out
+
+
+ABBREVIATION = re.compile(r"\b(?:U\.S\.C|C\.F\.R|U\.S|Sec|No|Nos|Stat|Ann|Gov|Code|Cal|Rev|Proc|Crim|Civ|Admin|Dept"
+                          r"|Art|Ch|ch|Inc|Co|Corp|v|e\.g|i\.e|a\.m|p\.m|Mr|Ms|Mrs|Dr|St|Tex|Fla|Ill|Wash)\.")
+
+
+def _plain(text: str) -> str:
+    """Text without the points of abbreviations and decimals, so "[^.]" spans stay in the sentence."""
+    text = ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), text)
+    return re.sub(r"(?<=\d)\.(?=\d)", "_", text)
+
+
+def _sentences(text: str) -> list[str]:
+    text = re.sub(r"\b(U\.S\.C|C\.F\.R|Stat|Sec|No|Nos|Gov|Code|Ord|Res|Cal|Ill|Or|Wash|Tex|Fla|v|Inc|St|Ann"
+                  r"|Rev|Proc|Crim|Civ|Admin|Dept|Art|Subd|Subch|Ch|ch|cl|p|pp|et seq|e\.g|i\.e|U\.S|a\.m|p\.m"
+                  r"|Mr|Ms|Mrs|Dr|Jr|Co|Corp|approx|art|ss?)\.",
+                  lambda m: m.group(0).replace(".", "\u2024"), text)
+    text = re.sub(r"\b([A-Z])\.(?=\s?[A-Z]\.)", "\\1\u2024", text)  # initials such as "U. S."
+    parts = re.split(r"(?<=\.)\s+(?=[A-Z(\"\u201c])|(?<=;)\s+(?=(?:[A-Z][a-z]|WHEREAS)\b)", text)
+    return [p.replace("\u2024", ".").strip() for p in parts if p.strip()]
+
+
+def _title_lines(text: str) -> int:
+    """How many opening lines form the title block (names, numbers, a capitalized long title)."""
+    last = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if HEADING.match(stripped) or ITEM.match(stripped) or WHEREAS.match(stripped):
+            break
+        if re.search(r"[a-z]", stripped) and (len(stripped) > 60 or re.search(r"\b(?:shall|may|must|will)\b"
+                                                                             r"|[.;]$", stripped)):
+            break
+        last = number
+    return last
+
+
+def _title_block(text: str) -> str:
+    """The lines that name the instrument: capitals or short lines, up to the first running text."""
+    lines = []
+    for line in text.strip().splitlines():
+        stripped = line.strip()
+        if stripped and re.search(r"[a-z]", stripped) and len(stripped) > 60:
+            break
+        lines.append(stripped)
+    return "\n".join(lines[:12])
