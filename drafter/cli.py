@@ -503,6 +503,46 @@ def score_command(answers: Path, preset: str | None, library: Path | None,
                       style="yellow", markup=False)
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but this computer needs a token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--token", envvar="DRAFTER_TOKEN",
+              help="Access token (or DRAFTER_TOKEN). With --host and no token, one is made up "
+                   "and printed in the link.")
+@click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
+@click.option("--open/--no-open", "open_browser", default=None,
+              help="Open the page in a browser (default: when run in a terminal).")
+@handle_errors
+def serve_command(host: str, port: int, token: str | None, library: Path | None,
+                  open_browser: bool | None) -> None:
+    """The guided interview in your web browser: drafts, fact sheets, the analyzer."""
+    import secrets
+
+    try:
+        from drafter.web import serve
+    except ImportError as exc:
+        raise click.ClickException(f"drafter serve needs Flask and waitress ({exc.name} is missing): "
+                                   "pip install 'drafter[web]'") from exc
+    local = host in ("127.0.0.1", "localhost", "::1")
+    if not local and not token:
+        token = secrets.token_urlsafe(18)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    click.echo(f"drafter is running at {url}\nOpen that address in your web browser. "
+               "Press Ctrl-C here to stop it.")
+    if not local:
+        click.echo("It is reachable from other computers: share the link (with its token) only "
+                   "with people who may see these drafts.", err=True)
+    if open_browser is None:
+        open_browser = sys.stdout.isatty() and local
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    serve(host=host, port=port, token=token, library=library)
+
+
 @cli.group()
 def clauses() -> None:
     """Browse the clause library."""

@@ -8,6 +8,7 @@ validator), so "Sangamon County" or "City of Oakland" reads the same everywhere.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from drafter.models import US_STATES
@@ -56,3 +57,20 @@ def find_state(text: str) -> StateMatch:
 def state_choices() -> list[tuple[str, str]]:
     """(code, name) for every state, by name (for a menu or a list of suggestions)."""
     return sorted(US_STATES.items(), key=lambda item: item[1])
+
+
+_SPANISH_KIND = re.compile(r"^(?P<word>ciudad y condado|ciudad|condado|pueblo|villa|parroquia|municipio|"
+                           r"distrito|estado)\s+de\s+(?P<rest>.+)$", re.I)
+SPANISH_KINDS = {"ciudad y condado": "city-and-county", "ciudad": "city", "condado": "county",
+                 "pueblo": "town", "villa": "village", "parroquia": "parish", "municipio": "township",
+                 "distrito": "borough", "estado": "state"}
+
+
+def plain_name(name: str) -> tuple[str, str | None]:
+    """A name typed in Spanish ("Condado de Fresno") as the name and the kind it says
+    (Fresno, county); English forms ("County of Fresno") are left to
+    ``normalize_jurisdiction``."""
+    match = _SPANISH_KIND.match(" ".join(name.split()))
+    if match is None:
+        return name, None
+    return match["rest"].strip(), SPANISH_KINDS[match["word"].lower()]

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from drafter.library import Library
-from drafter.lookup import find_state
+from drafter.lookup import find_state, plain_name
 from drafter.models import KINDS, US_STATES, normalize_jurisdiction
 
 LAW_ENFORCEMENT_DEFAULT = {"city": "{name} Police Department", "town": "{name} Police Department",
@@ -52,6 +52,9 @@ def defaults(library: Library, name: str, kind: str, state: str) -> Plan:
     the governing body is left to the jurisdiction form (templates/jurisdictions) unless
     the form says it varies by charter, so the answers file never contradicts it.
     """
+    name, said = plain_name(name)
+    if said and said != kind.lower():
+        raise ValueError(f"name {name!r} says {said} but kind is {kind}")
     fixed = normalize_jurisdiction({"name": name, "kind": kind, "state": state})
     name, kind, state = fixed["name"], fixed["kind"], str(fixed["state"]).upper()
     agency = LAW_ENFORCEMENT_DEFAULT[kind].format(name=name)
