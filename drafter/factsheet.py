@@ -66,13 +66,13 @@ TEXT = {
     },
     "es": {
         "title": "Qué haría la {instrument_es} propuesta para {full_es}",
-        "intro": ("{El_body} está considerando una {instrument_es} que mantiene a la policía "
-                  "local, la cárcel y las oficinas públicas fuera de la aplicación de las leyes "
-                  "federales de inmigración, y que hace menos peligrosos los encuentros "
-                  "cotidianos con la policía. Esto es lo que hace, en palabras sencillas."),
-        "intro_policing": ("{El_body} está considerando una {instrument_es} que hace menos "
-                           "peligrosos los encuentros cotidianos con la policía y evita que las "
-                           "faltas menores terminen en arrestos. Esto es lo que hace, en palabras "
+        "intro": ("{El_body} está considerando una {instrument_es} que mantendría a la policía "
+                  "local, la cárcel y las oficinas públicas al margen de la aplicación de las "
+                  "leyes federales de inmigración, y que haría menos peligrosos los encuentros "
+                  "cotidianos con la policía. Esto es lo que haría, en palabras sencillas."),
+        "intro_policing": ("{El_body} está considerando una {instrument_es} que haría menos "
+                           "peligrosos los encuentros cotidianos con la policía y evitaría que las "
+                           "faltas menores terminen en arrestos. Esto es lo que haría, en palabras "
                            "sencillas."),
         "police": "Lo que la policía y la cárcel harán y no harán",
         "residents": "Qué cambia para los vecinos",
@@ -80,8 +80,9 @@ TEXT = {
         "limits": "Lo que no puede impedir",
         "limits_items": [
             "Los agentes federales de inmigración todavía pueden hacer arrestos por su cuenta en "
-            "lugares públicos. La {instrument_es} controla lo que hacen los funcionarios locales, "
-            "no lo que hacen los agentes federales.",
+            "lugares públicos. La {instrument_es} controla sobre todo lo que hacen los "
+            "funcionarios locales; cualquier regla que también se dirija a los agentes federales "
+            "puede ser impugnada en los tribunales.",
             "Las huellas digitales que se toman al fichar a una persona en la cárcel siguen "
             "llegando al FBI, que las comparte con las autoridades de inmigración.",
             "No cambia el estatus migratorio de nadie ni la ley federal de inmigración.",
