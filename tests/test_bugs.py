@@ -185,3 +185,55 @@ def test_unknown_authority_in_a_definition_is_an_error(tmp_path: Path) -> None:
     found = [p for p in problems.items if "nobody-v-nothing-2099" in p.message]
     assert [p.message for p in found] == ["unknown authority id 'nobody-v-nothing-2099'"]
     assert found[0].path.endswith("extra-term.md") and found[0].line == 4
+
+
+def test_lint_of_a_weaker_plain_language_draft(tmp_path: Path) -> None:
+    """Document rules over a baseline draft in the 'must' profile: weaker variants named, the
+    'may not' / 'shall not' mix, a loophole sentence in a clause, prohibitions kept in 'must'
+    wording, and each finding pointed at the clause line it came from."""
+    extra = EXTRA_CLAUSE.format(kinds="city, county").replace(
+        "2. A law enforcement agency shall publish",
+        "2. A law enforcement agency may not detain a person on the basis of an immigration detainer. "
+        "This section does not apply if the person has been convicted of a felony.\n"
+        "3. A law enforcement agency shall publish")
+    lib = write_tree(tmp_path / "lib", {"policing/extra-duties.md": extra})
+    answers = write_tree(tmp_path, {"a.yaml": CITY + "preset: baseline\n"}) / "a.yaml"
+    assert "R-14" in {p.rule for p in api.lint(answers=answers, library=lib)}
+    found = api.lint(answers=answers, library=lib, profile="plain")  # 'shall not' -> 'must not'
+    rules = {p.rule for p in found}
+    assert "R-14" not in rules
+    assert "loophole.conviction-carveout" in rules
+    carve = next(p for p in found if p.rule == "loophole.conviction-carveout"
+                 and p.path.endswith("extra-duties.md"))
+    assert carve.line == EXTRA_CLAUSE.count("\n", 0, EXTRA_CLAUSE.index("1. A law")) + 2
+    opened = [p for p in found if p.message.endswith("chosen variant is weaker than the strongest")]
+    assert opened and all(p.severity == "warning" for p in opened)
+    assert not [p for p in found if p.rule == "R-41" and "turned permissive" in p.message]
+
+
+def test_lint_without_enforcement_says_so(tmp_path: Path, library: Library) -> None:
+    from drafter.score import ENFORCEMENT
+
+    enforcing = {c.id for c in library.clauses.values() if ENFORCEMENT & set(c.meta.provisions)}
+    while True:  # and whatever requires them
+        more = {c.id for c in library.clauses.values() if set(c.meta.requires) & enforcing} - enforcing
+        if not more:
+            break
+        enforcing |= more
+    enforcing = sorted(enforcing)
+    answers = write_tree(tmp_path, {"a.yaml": CITY + f"exclude: [{', '.join(enforcing)}]\n"}) / "a.yaml"
+    found = api.lint(answers=answers)
+    assert [p.rule for p in found if p.rule == "loophole.no-enforcement"] == ["loophole.no-enforcement"]
+
+
+def test_lint_rules_on_text() -> None:
+    from drafter.lint import Target, detect_loopholes, lint
+
+    text = ("A covered agency shall not detain a person on the basis of an immigration detainer. "
+            "This section does not apply if the person has been convicted of a felony.")
+    found = lint(Target(text, "t.md", 10, {}))
+    assert [p.rule for p in found if p.rule.startswith("loophole.")] == ["loophole.conviction-carveout"]
+    assert found[0].path == "t.md" and found[0].line == 10
+    assert "loophole.conviction-carveout" in detect_loopholes(text)
+    silenced = lint(Target(text, "t.md", 10, {}, frozenset({"loophole.conviction-carveout"})))
+    assert not [p for p in silenced if p.rule.startswith("loophole.")]
