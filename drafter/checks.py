@@ -49,7 +49,8 @@ def _sample_context(library: Library, clause: Clause | None) -> dict[str, Any]:
         return format_citation(library.authorities[authority_id])
 
     ctx: dict[str, Any] = {
-        "jurisdiction": {"name": "Sample", "full_name": "City of Sample", "short_name": "City",
+        "jurisdiction": {"name": "Sample", "full_name": "City of Sample", "the_full_name": "the City of Sample",
+                         "short_name": "City",
                          "kind": "city", "state": "CA", "state_name": "California",
                          "governing_body": "City Council", "police": "Sample Police Department",
                          "sheriff": "", "runs_jail": True, "agencies": ["Sample Police Department"],

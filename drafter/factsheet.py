@@ -35,16 +35,22 @@ TEXT = {
                   "jail and public offices out of federal immigration enforcement and makes "
                   "everyday encounters with police less dangerous. Here is what it does, in "
                   "plain words."),
+        "intro_no_jail": ("The {body} is considering an {instrument_lower} that keeps local police "
+                          "and public offices out of federal immigration enforcement and makes "
+                          "everyday encounters with police less dangerous. Here is what it does, in "
+                          "plain words."),
         "intro_policing": ("The {body} is considering an {instrument_lower} that makes everyday "
                            "encounters with police less dangerous and keeps minor offenses from "
                            "turning into arrests. Here is what it does, in plain words."),
         "police": "What the police and the jail will and will not do",
+        "police_no_jail": "What the police will and will not do",
         "residents": "What changes for residents",
         "enforcement": "How the rules are enforced",
         "limits": "What it cannot stop",
         "limits_items": [
             "Federal immigration agents can still make arrests on their own, in public places. "
-            "This {instrument_lower} controls what local officials do, not what federal agents do.",
+            "This {instrument_lower} mostly controls what local officials do; any rule in it that "
+            "also reaches federal agents can be challenged in court.",
             "Fingerprints taken when someone is booked into jail still go to the FBI, which "
             "shares them with immigration authorities.",
             "It does not change anyone's immigration status or federal immigration law.",
@@ -70,11 +76,17 @@ TEXT = {
                   "local, la cárcel y las oficinas públicas al margen de la aplicación de las "
                   "leyes federales de inmigración, y que haría menos peligrosos los encuentros "
                   "cotidianos con la policía. Esto es lo que haría, en palabras sencillas."),
+        "intro_no_jail": ("{El_body} está considerando una {instrument_es} que mantendría a la "
+                          "policía local y las oficinas públicas al margen de la aplicación de las "
+                          "leyes federales de inmigración, y que haría menos peligrosos los "
+                          "encuentros cotidianos con la policía. Esto es lo que haría, en palabras "
+                          "sencillas."),
         "intro_policing": ("{El_body} está considerando una {instrument_es} que haría menos "
                            "peligrosos los encuentros cotidianos con la policía y evitaría que las "
                            "faltas menores terminen en arrestos. Esto es lo que haría, en palabras "
                            "sencillas."),
         "police": "Lo que la policía y la cárcel harán y no harán",
+        "police_no_jail": "Lo que la policía hará y no hará",
         "residents": "Qué cambia para los vecinos",
         "enforcement": "Cómo se hacen cumplir estas reglas",
         "limits": "Lo que no puede impedir",
@@ -161,7 +173,8 @@ def factsheet_document(library: Library, selection: Selection, ordinance: Docume
     for part in ("police", "residents", "enforcement"):
         bullets = [Para([Run(s)], "bullet") for s in _summaries(selection, part, lang)]
         if bullets:
-            sections.append(Section(f"fs-{part}", "", "", words[part], bullets))
+            heading = words["police_no_jail"] if part == "police" and not j.runs_jail else words[part]
+            sections.append(Section(f"fs-{part}", "", "", heading, bullets))
     limits = [Para([Run(fill(t))], "bullet") for t in words["limits_items"]]
     limits[:0] = [Para([Run(text)], "bullet") for text in _state_items(selection, lang, fill)]
     sections.append(Section("fs-limits", "", "", words["limits"], limits))
@@ -171,7 +184,8 @@ def factsheet_document(library: Library, selection: Selection, ordinance: Docume
     title = title[0].upper() + title[1:]
     return Document(
         number_line="", title=title, draft_notice=fill(words["footer"]), warnings=[],
-        recitals=[fill(words["intro"] if _keeps_out(selection) else words["intro_policing"])],
+        recitals=[fill(words["intro_policing"] if not _keeps_out(selection)
+                       else words["intro"] if j.runs_jail else words["intro_no_jail"])],
         enacting_clause="", sections=sections, signature=None,
         jurisdiction=values["full"], date=ordinance.date, header=title,
         properties={**ordinance.properties, "title": title,

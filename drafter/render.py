@@ -26,8 +26,9 @@ AREA_PHRASES = {
     "access": "access to {short} facilities and people in custody",
     "policing": "community safety and minor offenses",
 }
-DRAFT_NOTICE = ("DRAFT of {date}. A draft {instrument} prepared with drafter for review by a "
-                "licensed attorney. It is not legal advice{form}.")
+# Council-facing: no tool name (the provenance is in the document properties).
+DRAFT_NOTICE = ("DRAFT of {date}. A draft {instrument} for review by a licensed attorney. "
+                "It is not legal advice{form}.")
 NOT_APPROVED = " and has not been approved as to form"
 
 
@@ -676,8 +677,9 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
             + ". Each of these sections' notes says what was changed and why.")
     if state.covered:
         laws = sorted(set(state.covered.values()))
-        add("Already state law.", f"Parts of this draft restate what {' and '.join(laws)} already "
-                                  "require of every local agency, so that they stay in local law; no "
+        named = "; ".join(laws) if len(laws) > 1 else laws[0]
+        add("Already state law.", f"Parts of this draft restate what state law already requires of "
+                                  f"every local agency ({named}), so that they stay in local law; no "
                                   "part of it goes below state law.")
     for item in state.pending:
         add(f"Coming into force {_day(item.effective)}.",

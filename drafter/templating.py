@@ -356,10 +356,10 @@ def _words(n: int) -> str:
 
 
 def number_words(value: Any) -> str:
-    """30 -> 'thirty (30)': the legal convention for numbers in operative text."""
+    """30 -> 'thirty (30)', 1000 -> 'one thousand (1,000)': the legal convention in operative text."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1_000_000:
         return str(value)
-    return f"{_words(value)} ({value})"
+    return f"{_words(value)} ({value:,})"
 
 
 def _join(items: Iterable[Any], word: str) -> str:

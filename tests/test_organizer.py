@@ -100,10 +100,12 @@ def test_batch_good_and_bad_rows(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["batch", str(table), "-o", str(out), "-j", "2"])
     assert result.exit_code == 1
     report = json.loads((out / "report.json").read_text())
-    assert report["summary"] == {"built": 2, "warned": 1, "failed": 2}
+    # Eugene's 'strong' preset picks variants below Oregon's floor: swapped, with a warning
+    assert report["summary"] == {"built": 1, "warned": 2, "failed": 2}
     by_row = {r["row"]: r for r in report["rows"]}
     assert by_row[2]["status"] == "built" and by_row[2]["output"] == "springfield-city-il.docx"
     assert by_row[3]["status"] == "warned" and "Texas" in by_row[3]["warnings"][0]
+    assert by_row[5]["status"] == "warned" and any("Oregon" in w for w in by_row[5]["warnings"])
     assert by_row[4]["status"] == "failed" and "row 4: jurisdiction.kind" in by_row[4]["errors"][0]
     assert "row 6" in by_row[6]["errors"][0] and "whole number" in by_row[6]["errors"][0]
     assert (out / "eugene-city-or.docx").exists() and (out / "report.txt").exists()
@@ -141,9 +143,9 @@ def test_factsheet(runner: CliRunner, tmp_path: Path, lang: str) -> None:
     docx = tmp_path / f"a-factsheet-{lang}.docx"
     assert docx.exists()
     headings = {"en": ["What changes for residents", "What it cannot stop", "How to get involved",
-                       "What the police and the jail will and will not do"],
+                       "What the police will and will not do"],  # Oakland runs no jail
                 "es": ["Qué cambia para los vecinos", "Lo que no puede impedir", "Cómo participar",
-                       "Lo que la policía y la cárcel harán y no harán"]}[lang]
+                       "Lo que la policía hará y no hará"]}[lang]
     for heading in headings:
         assert heading in md
     assert ("22 de noviembre de 2026" in md) if lang == "es" else ("November 22, 2026" in md)
@@ -174,4 +176,5 @@ def test_score(runner: CliRunner) -> None:
     assert table.exit_code == 0 and "opens loophole.notification-gap" in table.output
     texas = json.loads(runner.invoke(cli, ["score", str(ROOT / "samples" / "austin-tx.yaml"),
                                            "--json"]).output)
-    assert texas["withheld_by_state_law"] == [] and texas["overall"]["percent"] < 50
+    # the Austin sample asks for strongest; Texas SB 4 withholds the detainer and access sections
+    assert "detainers.no-holds" in texas["withheld_by_state_law"] and texas["overall"]["percent"] < 60
