@@ -641,14 +641,23 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
     for cid, why in selection.below_floor.items():
         add("Warning.", f"\u201c{library.clauses[cid].meta.title}\u201d goes below state law, which "
                         f"already requires more ({why}). It was kept only because the build asked for it.")
+    # Laws that change this draft, or carry penalties, get a paragraph each; the others (a
+    # protective state's floors, mostly) one line, so the notice stays short for a council.
+    binding = {r.law for r in state.withheld.values()} | {m.law for m in state.mandates}
+    others: list[str] = []
     for law in state.laws:
         if law.status == "repealed":
             continue
         authority = library.authorities.get(law.authority)
         name = authority.name if authority else law.authority
+        since = f"in force since {_day(law.effective)}" + (
+            " (date as reported, not confirmed)" if not law.effective_confirmed else "")
+        if law.authority not in binding and not (law.penalties and rule.stance != "protective"):
+            status = f", {law.status.replace('-', ' ')}" if law.status != "in-force" else ""
+            others.append(f"{name} ({authority.citation if authority else ''}), {since}{status}")
+            continue
         text = f"({authority.citation}) " if authority else ""
-        text += f"In force since {_day(law.effective)}" + (
-            " (date as reported; not confirmed in the session law)." if not law.effective_confirmed else ".")
+        text += since[0].upper() + since[1:] + "."
         if law.status != "in-force":
             text += f" {law.status.replace('-', ' ').capitalize()}: {law.status_note}".rstrip(": ")
         if law.penalties:
@@ -657,6 +666,8 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
                 + (f" ({p.status.replace('-', ' ')})" if p.status != "in-force" else "")
                 for p in law.penalties)
         add(f"{name}.", text)
+    if others:
+        add("State laws in force here." if not binding else "Other state laws.", "; ".join(others) + ".")
     if state.mandates:
         add("What state law still requires here.", " ".join(m.duty for m in state.mandates))
     by_law: dict[str, list[str]] = {}
