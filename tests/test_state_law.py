@@ -285,6 +285,17 @@ def test_every_preset_respects_bans_mandates_and_floors(tmp_path: Path, library:
                 assert not set(mandate.contradicts.clauses) & set(chosen)
             if preset == "preemption-safe":
                 assert not selection.withheld, (state, kind, selection.withheld)
+            if preset == "strongest":  # the strongest variant the state allows, in every group
+                rank = {"strongest": 0, "strong": 1, "baseline": 2}
+                for cid in chosen:
+                    group = library.clauses[cid].meta.variant_of
+                    if not group:
+                        continue
+                    stronger = [m for m in library.variant_groups()[group]
+                                if rank[m.meta.strength] < rank[library.clauses[cid].meta.strength]
+                                and not _withheld_clause(library, selection, m.id)
+                                and m.id not in outcome.below]
+                    assert not stronger, (state, kind, cid, [m.id for m in stronger])
 
 
 @pytest.mark.parametrize("state", ["CA", "IL"])
