@@ -65,8 +65,10 @@ def test_wizard_shows_state_law_at_once(runner: CliRunner, tmp_path: Path) -> No
 
 
 def test_wizard_rejects_a_bad_state_and_asks_again(runner: CliRunner, tmp_path: Path) -> None:
-    result, out = wizard(runner, tmp_path, ["Springfield", "city", "Illinois", "IL", *BASIC[3:], "n"])
-    assert result.exit_code == 0 and "two-letter code" in result.output
+    # a typo gets a suggestion; "no" asks again; a state's name is accepted
+    result, out = wizard(runner, tmp_path, ["Springfield", "city", "Calfornia", "n", "Illinois",
+                                            *BASIC[3:], "n"])
+    assert result.exit_code == 0 and "Did you mean California (CA)?" in result.output
     assert load(out)["jurisdiction"]["state"] == "IL"
 
 
