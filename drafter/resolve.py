@@ -269,13 +269,7 @@ STRENGTH_RANK = {"strongest": 0, "strong": 1, "baseline": 2}
 
 
 def _state_blocks(library: Library, state: StateOutcome, cid: str) -> Reason | None:
-    """Why state law keeps clause ``cid`` out of a draft (named, or its main provision), or None."""
-    if cid in state.withheld:
-        return state.withheld[cid]
-    provisions = library.clauses[cid].meta.provisions
-    if provisions and provisions[0] in state.withheld:
-        return state.withheld[provisions[0]]
-    return None
+    return statelaw.blocks(library, state, cid)
 
 
 def _state_warnings(library: Library, state: StateOutcome, source: AnswersFile,

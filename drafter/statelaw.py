@@ -62,6 +62,21 @@ class StateOutcome:
                     or self.rule.stance in ("restrictive", "mixed"))
 
 
+def blocks(library: Library, state: StateOutcome, cid: str) -> Reason | None:
+    """Why state law keeps clause ``cid`` out of a draft (named, or its main provision), or None."""
+    if cid in state.withheld:
+        return state.withheld[cid]
+    provisions = library.clauses[cid].meta.provisions
+    if provisions and provisions[0] in state.withheld:
+        return state.withheld[provisions[0]]
+    return None
+
+
+def available(library: Library, state: StateOutcome | None, cid: str) -> bool:
+    """Whether a clause may be offered at all here: not banned, not ruled out, not below a floor."""
+    return state is None or (blocks(library, state, cid) is None and cid not in state.below)
+
+
 def law_name(library: Library, authority_id: str) -> str:
     """'Texas SB 4 (2017) (Tex. Gov't Code ch. 752)': an authority's name and citation."""
     authority = library.authorities.get(authority_id)

@@ -4,6 +4,7 @@ click's test runner."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -200,7 +201,8 @@ def interview(library: Library, plan_name: str | None = None, *,
         return presets[choice - 1].id
 
     plan.preset = ask("preset", pick_preset, "Set of protections")
-    plan.include = list(ask("include", lambda: _ask_variants(library, kind), "Alternatives"))
+    plan.include = list(ask("include", lambda: _ask_variants(library, kind, plan.state, plan.runs_jail),
+                            "Alternatives"))
     echo("\nCommentary: annotated = explanations after each section (for the coalition); "
          "comments = as Word comments;\nmemo = a clean draft plus a separate memo; "
          "none = a clean copy for the council.")
@@ -267,14 +269,23 @@ def _ask_code() -> dict[str, str] | None:
             "chapter_title": click.prompt("Chapter title", default="Sanctuary and Community Safety")}
 
 
-def _ask_variants(library: Library, kind: str) -> list[str]:
+def _ask_variants(library: Library, kind: str, state: str, runs_jail: bool) -> list[str]:
+    """Offer each variant group's alternatives that this state's law allows (never one below
+    a protective state law or one it bans)."""
+    from drafter import statelaw
+    from drafter.resolve import kinds_like
+
+    rule = library.states.get(state)
+    law = statelaw.outcome(library, rule, kinds=kinds_like(library, kind, state), runs_jail=runs_jail,
+                           as_of=dt.date.today()) if rule is not None else None
     chosen: list[str] = []
     if not yes_no("Choose among the alternatives for particular provisions? "
                   "(the strongest is already chosen)", False):
         return chosen
     taxonomy = library.taxonomy
     for _group, members in sorted(library.variant_groups().items()):
-        applicable = [c for c in members if kind in c.meta.applies_to]
+        applicable = [c for c in members if kind in c.meta.applies_to
+                      and statelaw.available(library, law, c.id)]
         if len(applicable) < 2:
             continue
         click.echo(f"\n{applicable[0].meta.title}:")

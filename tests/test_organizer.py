@@ -44,9 +44,11 @@ def test_wizard_defaults_and_build(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_wizard_code_chapter_variants_and_preset(runner: CliRunner, tmp_path: Path) -> None:
+    # Oregon law already forbids holds, release notices, jail interviews and a broad savings
+    # clause, so those groups offer no weaker choice; six groups are asked.
     answers = ["Lane", "county", "OR", "Board of Commissioners", "", "Lane County Sheriff", "y",
                "y", "2", "2.90", "Welcoming County", "2", "y",
-               "2", "2", "2", "3", "1", "1", "comments", "n"]
+               "2", "1", "1", "1", "1", "2", "comments", "n"]
     result, out = wizard(runner, tmp_path, answers)
     assert result.exit_code == 0, result.output
     data = load(out)
@@ -54,7 +56,8 @@ def test_wizard_code_chapter_variants_and_preset(runner: CliRunner, tmp_path: Pa
                                             "chapter_title": "Welcoming County"}
     assert data["jurisdiction"]["runs_jail"] is True
     assert data["preset"] == "strong" and data["output"]["commentary"] == "comments"
-    assert len(data["include"]) == 4 and "information.release-info-public-only" in data["include"]
+    assert data["include"] == ["policing.cite-release-listed", "information.surveillance-contracts"]
+    assert "Release Information" not in result.output  # no variant below Oregon's floor is offered
     assert not out.with_suffix(".docx").exists()
     api.build(answers=out)  # what the wizard writes builds
 
