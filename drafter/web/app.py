@@ -242,7 +242,7 @@ def create_app(*, library: Any = None, token: str | None = None, host: str = "12
             return redirect(url_for("place"))
         from drafter.wizard import default_preset, ordered_presets
 
-        groups = _variant_groups(lib, j["kind"], g.lang)
+        groups = _variant_groups(lib, j["kind"], g.lang, j.get("state", ""), bool(j.get("runs_jail")))
         if request.method == "POST":
             preset = request.form.get("preset", "")
             if preset in lib.presets:
@@ -422,19 +422,28 @@ def _law(lib: Any, code: str, lang: str) -> dict[str, Any] | None:
                 "open": [], "requires": []}
     summary = rule.summary_es if lang == "es" and rule.summary_es else rule.summary
     return {"name": rule.name, "summary": summary, "stance": rule.stance, "as_of": rule.as_of.isoformat(),
-            "open": list(rule.open[:4]), "requires": [m.duty for m in rule.mandates],
+            "open": list(rule.open[:4]),
+            "requires": [m.duty_es if lang == "es" and m.duty_es else m.duty for m in rule.mandates],
             "english_only": lang == "es" and not rule.summary_es}
 
 
-def _variant_groups(lib: Any, kind: str, lang: str) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Each provision with alternatives: its variants, strongest first, with summaries and
-    what each weaker one gives up."""
-    from drafter.resolve import STRENGTH_RANK
+def _variant_groups(lib: Any, kind: str, lang: str, state: str = "",
+                    runs_jail: bool = False) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each provision with alternatives the state's law allows: its variants, strongest first,
+    with summaries and what each weaker one gives up."""
+    import datetime as dt
 
+    from drafter import statelaw
+    from drafter.resolve import STRENGTH_RANK, kinds_like
+
+    rule = lib.states.get(state.upper()) if state else None
+    law = statelaw.outcome(lib, rule, kinds=kinds_like(lib, kind, state.upper()), runs_jail=runs_jail,
+                           as_of=dt.date.today()) if rule is not None else None
     taxonomy = lib.taxonomy
     out = []
     for group, members in sorted(lib.variant_groups().items()):
-        applicable = sorted((c for c in members if kind in c.meta.applies_to),
+        applicable = sorted((c for c in members if kind in c.meta.applies_to
+                             and statelaw.available(lib, law, c.id)),
                             key=lambda c: (STRENGTH_RANK[c.meta.strength], c.id))
         if len(applicable) < 2:
             continue
