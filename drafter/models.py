@@ -358,6 +358,7 @@ class StateRule(Strict):
     floors: list[StateFloor] = []
     warn: list[str] = []  # provision ids legally risky there but not banned
     open: list[NonEmpty] = []  # what remains open to a locality (restrictive states)
+    open_es: list[NonEmpty] = []  # the same, in Spanish, item for item
     note: NonEmpty  # for counsel: litigation, uncertainty, what was not found
     authorities: list[Authority] = []  # entries for the statutes above, kept with the rule
 
@@ -634,3 +635,20 @@ class Answers(Strict):
     library: str | None = None
     allow_preempted: bool = False
     below_floor: bool = False  # keep an included clause that goes below a state floor, with a warning
+
+    @model_validator(mode="before")
+    @classmethod
+    def _writable_text(cls, data: Any) -> Any:
+        """Every text (value or key, at any depth) must be writable to Word: no control
+        characters, lone surrogates or non-characters. Checked before any field, so a lone
+        surrogate in a key never reaches pydantic's own string handling. Files are checked
+        first by ``sources.validate``, which gives each problem its line and column."""
+        from pydantic_core import PydanticCustomError
+
+        from drafter.sources import unwritable_text
+
+        found = unwritable_text(data)
+        if found:
+            raise PydanticCustomError("unwritable_text", "{problems}",
+                                      {"problems": "; ".join(message for _, message, _ in found)})
+        return data

@@ -422,7 +422,8 @@ def _law(lib: Any, code: str, lang: str) -> dict[str, Any] | None:
                 "open": [], "requires": []}
     summary = rule.summary_es if lang == "es" and rule.summary_es else rule.summary
     return {"name": rule.name, "summary": summary, "stance": rule.stance, "as_of": rule.as_of.isoformat(),
-            "open": list(rule.open[:4]),
+            "open": list((rule.open_es if lang == "es" and len(rule.open_es) == len(rule.open)
+                          else rule.open)[:4]),
             "requires": [m.duty_es if lang == "es" and m.duty_es else m.duty for m in rule.mandates],
             "english_only": lang == "es" and not rule.summary_es}
 
