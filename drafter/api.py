@@ -7,6 +7,8 @@ the problems found.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,7 @@ def build(*, answers: Path, output: Path | None = None, formats: list[str] | Non
     rendered, and only then is anything written (an error leaves no partial set of files).
     """
     from drafter import core
-    from drafter.output import check_writable, write_atomic
+    from drafter.output import check_writable, write_all
 
     source = core.read_answers(answers)
     targets = _targets(answers, output, formats, list(source.answers.output.formats))
@@ -50,15 +52,44 @@ def build(*, answers: Path, output: Path | None = None, formats: list[str] | Non
                     for fmt, path in targets.items() if fmt in ("docx", "md")} if mode == "memo" else {}
     for path in memo_targets.values():
         check_writable(path, force=force)
+    _check_library_named(source, library)
     options = core.BuildOptions(preset=preset, profile=profile, commentary=commentary, date=date,
                                 as_of=as_of, allow_preempted=allow_preempted,
                                 below_floor=below_floor, reference_doc=reference_doc)
     draft = core.build(source, library=library, options=options)
-    payloads = [(path, draft.render(fmt)) for fmt, path in targets.items()]
-    payloads += [(path, draft.memo(fmt)) for fmt, path in memo_targets.items()]
-    for path, data in payloads:
-        write_atomic(path, data, force=force)
+    with _unwritable_text(source.display):
+        payloads = [(path, draft.render(fmt)) for fmt, path in targets.items()]
+        payloads += [(path, draft.memo(fmt)) for fmt, path in memo_targets.items()]
+    # every format to a temporary file, then all renamed: never a mix of old and new
+    write_all(payloads, force=force)
     return BuildResult([path for path, _ in payloads], draft.warnings, draft.clauses)
+
+
+def _check_library_named(source: Any, library: Path | None) -> None:
+    """A ``library:`` folder the answers name must exist: say so at its line in the answers."""
+    named = source.answers.library
+    if library is not None or not named or source.path is None:
+        return
+    folder = source.path.parent / named
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "library folder not found"
+        raise DrafterError([Problem.at(source.where("library"), f"library: {named!r} {what}",
+                                       "name a folder laid out like clauses/, relative to "
+                                       "the answers file")])
+
+
+@contextmanager
+def _unwritable_text(display: str) -> Iterator[None]:
+    """A character no file can hold (a lone surrogate a clause template produced) is a
+    problem, not a traceback from the writer."""
+    try:
+        yield
+    except UnicodeEncodeError as exc:
+        char = exc.object[exc.start] if isinstance(exc.object, str) else "?"
+        raise DrafterError([Problem(display, message=f"the draft contains U+{ord(char):04X}, a "
+                                    "character Word and text files cannot hold",
+                                    hint="remove it from the answers or the clause it came from")]
+                           ) from None
 
 
 AMENDMENT_LEGEND = "NOTE: Additions to the current code are underlined; deletions are struck " \
@@ -129,6 +160,16 @@ def _targets(answers: Path, output: Path | None, explicit: list[str] | None,
         if fmt not in FORMAT_SUFFIX:
             raise DrafterError([Problem("--format", message=f"unknown format '{fmt}'",
                                         hint="use docx or md")])
+    suffix_format = by_suffix.get(output.suffix.lower()) if output is not None else None
+    if suffix_format is not None and suffix_format not in formats:
+        # -o out.docx -f md: never write Word under a name that says Markdown, or the reverse
+        assert output is not None
+        wanted = ", ".join(formats)
+        fix = (f"-o {output.with_suffix(FORMAT_SUFFIX[formats[0]]).name}" if len(formats) == 1
+               else f"-o {output.with_suffix('').name} (a stem: one file per format)")
+        raise DrafterError([Problem(display_path(output), message=f"the name ends in "
+                                    f"{output.suffix} but the format asked for is {wanted}",
+                                    hint=f"make them agree, e.g. {fix}")])
     if output is None:
         return {fmt: answers.with_suffix(FORMAT_SUFFIX[fmt]) for fmt in formats}
     suffix = output.suffix.lower()
@@ -269,12 +310,18 @@ def factsheet(*, answers: Path, lang: str = "en", output: Path | None = None,
 
 
 def analyze(*, policy: Path, output: Path | None = None, library: Path | None = None,
-            force: bool = False) -> tuple[Any, list[Path]]:
-    """Protections, loopholes and gaps in an existing policy; with ``output``, a memo too."""
+            force: bool = False, state: str | None = None) -> tuple[Any, list[Path]]:
+    """Protections, loopholes and gaps in an existing policy; with ``output``, a memo too;
+    with ``state``, what that state's law says."""
     from drafter.analyze import analyze_file
 
     lib = load_library(library)
+    if state is not None:
+        from drafter.analysis_report import state_law_text
+
+        state_law_text(lib, state)  # an unknown state fails before any reading
     analysis = analyze_file(policy, lib)
+    analysis.state = state.upper() if state else None
     written: list[Path] = []
     if output is not None:
         from drafter.analysis_report import analysis_document

@@ -190,7 +190,7 @@ def _iso_date(text: str, where: Location) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise DrafterError([Problem.at(where, f"'{text}' is not a date",
+        raise DrafterError([Problem.at(where, f"{text!r} is not a date",
                                        "write it as YYYY-MM-DD, e.g. 2026-01-15")]) from None
 
 

@@ -12,6 +12,7 @@ anything (the parse cache included) walks the expanded data.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
@@ -181,7 +182,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, display: str | None
             hint = "each key may appear only once"
         else:
             hint = "check indentation, colons and quotes near this line"
-        problems.add(shown, line, col, message=f"YAML syntax error: {what}", hint=hint)
+        problems.add(shown, line, col, message=f"YAML syntax error: {_safe(str(what))}", hint=hint)
         return None
     except ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
@@ -190,14 +191,16 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, display: str | None
                      hint="remove control characters from the file")
         return None
     except YAMLError as exc:
-        problems.add(shown, message=f"YAML error: {exc}")
+        problems.add(shown, message=f"YAML error: {_safe(str(exc))}")
         return None
     except RecursionError:
         problems.add(shown, message="YAML nested too deeply to read",
                      hint=f"use at most {limits.MAX_YAML_DEPTH} levels of mappings and lists")
         return None
-    except (ValueError, TypeError) as exc:  # e.g. the date 2026-13-45, or a mapping used as a key
-        problems.add(shown, message=f"YAML error: {exc}", hint="check the dates and keys in this file")
+    except Exception as exc:  # noqa: BLE001 - the date 2026-13-45, a mapping as a key, !!set on text
+        # ruamel builds values after parsing; what it cannot build raises whatever Python does
+        line, col, message, hint = _construct_problem(text, exc)
+        problems.add(shown, line + line_offset if line else 0, col, message=message, hint=hint)
         return None
     refused = yaml_limit_problem(data)
     if refused is not None:
@@ -207,6 +210,63 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, display: str | None
         return None
     parse_cache.put(text, data)
     return YamlDoc(path, data, line_offset, text)
+
+
+_STD = "tag:yaml.org,2002:"
+_TIMESTAMP_TAG = _STD + "timestamp"
+_COLLECTION_TAGS = {_STD + name for name in ("set", "omap", "pairs", "map", "seq")}
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _construct_problem(text: str, exc: Exception) -> tuple[int, int, str, str]:
+    """(line, col, message, hint) for a value ruamel parsed but could not build: an impossible
+    date (2026-13-45, 2025-02-29) or a mapping or list used as a key. The text is composed
+    again (nodes only, nothing built) to find the node at fault; 0, 0 if none is found."""
+    try:
+        root = YAML(typ="rt", pure=True).compose(text)
+    except Exception:  # noqa: BLE001 - no node to point at; the message below still says what
+        root = None
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        value = getattr(node, "value", None)
+        if isinstance(value, list):
+            for item in reversed(value):
+                if isinstance(item, tuple):
+                    key, val = item
+                    if isinstance(getattr(key, "value", None), list):
+                        mark = key.start_mark
+                        return (mark.line + 1, mark.column + 1,
+                                "a mapping or list is used as a key",
+                                "keys are plain names, e.g. name: or police:")
+                    stack.extend([val, key])
+                else:
+                    stack.append(item)
+        tag = str(getattr(node, "tag", ""))
+        if tag in _COLLECTION_TAGS and not isinstance(value, list):
+            mark = node.start_mark
+            return (mark.line + 1, mark.column + 1, f"the tag {tag.replace(_STD, '!!')} needs a list or "
+                    "mapping, not a single value", "remove the tag (answers need no YAML tags)")
+        if isinstance(value, list):
+            continue
+        if tag == _TIMESTAMP_TAG and isinstance(value, str):
+            match = _DATE.match(value)
+            if match:
+                try:
+                    dt.date(*(int(part) for part in match.groups()))
+                except ValueError as bad:
+                    mark = node.start_mark
+                    return (mark.line + 1, mark.column + 1,
+                            f"'{value}' is not a real date ({bad})",
+                            "write an existing date as YYYY-MM-DD, e.g. 2026-01-15")
+    if isinstance(exc, (ValueError, TypeError)):
+        return 0, 0, f"YAML error: {_safe(str(exc))}", "check the dates and keys in this file"
+    return 0, 0, f"YAML error: cannot build a value ({type(exc).__name__}: {_safe(str(exc))})", \
+        "check the tags (!!) and keys in this file"
 
 
 _FLOW = re.compile(r"[\[\]{}]")
@@ -352,6 +412,8 @@ def _is_union_tag(part: int | str) -> bool:
 
 def _explain(err: Mapping[str, Any], field: str) -> tuple[str, str]:
     kind = err["type"]
+    if kind == "unwritable_text":  # Answers._writable_text: the message names the fields
+        return str(err["msg"]), "delete the control or broken characters from that text"
     if kind == "extra_forbidden":
         return f"unknown field '{field}'", "remove it or check its spelling against the docs"
     if kind == "missing":
@@ -379,8 +441,76 @@ def validate(model: type[BaseModel], doc: YamlDoc, problems: Problems, display: 
         problems.add(display, line, 1, message="expected a mapping of fields (key: value)",
                      hint="see the file format in docs/")
         return None
+    bad_text = unwritable_text(doc.data)
+    if bad_text:
+        for loc, message, hint in bad_text:
+            line, col = doc.locate(loc)
+            problems.add(display, line, col, message=message, hint=hint,
+                         field=".".join(_safe(str(part)) for part in loc))
+        return None
     try:
         return model.model_validate(doc.data, context=context)
     except ValidationError as exc:
         problems.extend(validation_problems(exc, doc, display))
         return None
+
+
+# Characters no .docx can hold (XML 1.0 forbids them) and no UTF-8 file can hold (a lone
+# surrogate, half of a character, which YAML's "\ud800" escape and Python strings allow).
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_TEXT_PROBLEMS = 20
+
+
+def describe_unwritable(char: str) -> tuple[str, str]:
+    """What a character ``UNWRITABLE`` matches is, and what to do about it."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return (f"U+{code:04X}, a lone surrogate (half of a character) that no file can hold",
+                "retype the text; it was probably cut from a longer character")
+    if code in (0xFFFE, 0xFFFF):
+        return f"U+{code:04X}, which is not a character", "delete it"
+    return (f"U+{code:04X}, a control character Word cannot hold",
+            "delete it; it often comes with text pasted from another program")
+
+
+def unwritable_text(data: Any) -> list[tuple[tuple[int | str, ...], str, str]]:
+    """(field location, message, hint) for each text (key or value) in ``data`` holding a
+    character Word cannot hold, at most ``MAX_TEXT_PROBLEMS``. Iterative, and each shared
+    node (a YAML alias) is visited once, so any nesting and any aliases are safe."""
+    found: list[tuple[tuple[int | str, ...], str, str]] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[int | str, ...]]] = [(data, ())]
+    while stack and len(found) < MAX_TEXT_PROBLEMS:
+        node, loc = stack.pop()
+        if isinstance(node, str):
+            _check_text(node, loc, found, "")
+            continue
+        if not isinstance(node, (Mapping, list, tuple)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Mapping):
+            children = []
+            for key, value in node.items():
+                if isinstance(key, str) and _check_text(key, (*loc, key), found, "the key of "):
+                    continue
+                children.append((value, (*loc, key if isinstance(key, (str, int)) else str(key))))
+            stack.extend(reversed(children))
+        else:
+            stack.extend(reversed([(item, (*loc, index)) for index, item in enumerate(node)]))
+    return found
+
+
+def _check_text(text: str, loc: tuple[int | str, ...], found: list[Any], what: str) -> bool:
+    match = UNWRITABLE.search(text)
+    if match is None:
+        return False
+    field = ".".join(_safe(str(part)) for part in loc) or "(top level)"
+    char, hint = describe_unwritable(match.group())
+    found.append((loc, f"{what}{field}: contains {char}", hint))
+    return True
+
+
+def _safe(text: str) -> str:
+    """``text`` with every character ``UNWRITABLE`` matches shown as an escape, so a message
+    about it can itself be printed and written."""
+    return UNWRITABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
