@@ -270,7 +270,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                     if modality & {"prohibit", "duty"}:
                         binding.add(pid)
                     break
-    defs_heading = re.search(r"^\s*(?:Sec\.|Section|SECTION|SEC\.)?[\s\w.\-§]*\bDefinitions?\b", text, re.M | re.I)
+    defs_heading = re.search(r"^[ \t]*(?:Sec\.|Section|SECTION|SEC\.)?[ \t\w.\-§]{0,80}?\bDefinitions?\b", text,
+                             re.M | re.I)
     terms = sum(max(1, len(DEFINES.findall(u.own))) for u in definitions)
     if terms >= 2 or (defs_heading and definitions):
         first = definitions[0]

@@ -392,49 +392,27 @@ def batch_command(jurisdictions: Path, out_dir: Path, preset: str | None, base: 
 @click.argument("policy", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Also write a memo: report.md, report.docx (or .html, .txt, .pdf).")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (with taxonomy ids).")
+@click.option("--state", help="Add what this state's law says (two-letter code, e.g. TX).")
 @click.option("--library", type=click.Path(path_type=Path), help="A library overlay folder.")
 @click.option("--force", is_flag=True, help="Overwrite the memo.")
 @handle_errors
-def analyze_command(policy: Path, output: Path | None, as_json: bool, library: Path | None,
-                    force: bool) -> None:
-    """Read an existing policy (.txt, .md, .docx): its protections, loopholes and gaps."""
+def analyze_command(policy: Path, output: Path | None, as_json: bool, state: str | None,
+                    library: Path | None, force: bool) -> None:
+    """Read an existing policy (.txt, .md, .docx, .pdf, .html): its protections, loopholes and gaps."""
     from drafter import api
 
-    analysis, written = api.analyze(policy=policy, output=output, library=library, force=force)
+    analysis, written = api.analyze(policy=policy, output=output, library=library, force=force,
+                                    state=state)
     if as_json:
         click.echo(json.dumps(analysis.as_dict(), indent=2, ensure_ascii=False))
         return
+    from drafter.analysis_report import terminal_lines
     from drafter.library import load_library
 
-    taxonomy = load_library(library).taxonomy
-    describe = {**taxonomy.provisions, **taxonomy.loopholes}
     console = _console()
-    console.print(f"{policy.name}: {len(analysis.provisions)} protections, "
-                  f"{len(analysis.loopholes)} loopholes", style="bold", markup=False)
-    if analysis.mandates_cooperation:
-        console.print("\nThis text REQUIRES cooperation with immigration enforcement "
-                      "(an anti-sanctuary law or agreement):", style="bold red", markup=False)
-        for finding in analysis.mandate_evidence:
-            console.print(f"  “{finding.evidence}” ({finding.location})", markup=False)
-    console.print("\nProtections it contains", style="bold green")
-    for finding in analysis.provisions:
-        console.print(f"  + {describe.get(finding.id, finding.id)}  [{finding.id}]", markup=False)
-        console.print(f"      “{finding.evidence}” — {finding.location}", style="dim", markup=False)
-    if not analysis.provisions:
-        console.print("  (none found)")
-    console.print("\nLoopholes that weaken it", style="bold yellow")
-    for finding in analysis.loopholes:
-        console.print(f"  ! {describe.get(finding.id, finding.id)}  [{finding.id}]", markup=False)
-        console.print(f"      why: {finding.why}", style="dim", markup=False)
-        console.print(f"      “{finding.evidence}” — {finding.location}", style="dim", markup=False)
-    if not analysis.loopholes:
-        console.print("  (none found)")
-    console.print("\nWhat to ask for (missing protections, and the clause that adds each)",
-                  style="bold")
-    for item in analysis.missing:
-        clause = f" -> drafter clause {item['clause']}" if item["clause"] else ""
-        console.print(f"  - {describe.get(item['id'], item['id'])}{clause}", markup=False)
+    for text, style in terminal_lines(analysis, load_library(library), policy.name):
+        console.print(text, style=style or None, markup=False)
     for path in written:
         console.print(f"\nwrote {api.display_path(path)}", markup=False)
     console.print("\nThe analysis reads the text with rules, not judgment: check each finding "

@@ -30,6 +30,7 @@ length of the text: long paragraphs are cut into bounded units before any patter
 from __future__ import annotations
 
 import codecs
+import contextlib
 import html
 import re
 import unicodedata
@@ -423,19 +424,25 @@ def docx_text(data: bytes, shown: str = "") -> str:
 
 def pdf_text(data: bytes, shown: str = "") -> str:
     """The text layer of a PDF, pages separated by form feeds, with inflation bounded."""
-    import io
     import logging
 
     try:
         import pypdf
-        from pypdf import filters
     except ImportError as exc:  # pragma: no cover - a dependency
         raise _error(shown, "reading PDFs needs the pypdf package", "pip install pypdf") from exc
-    for name in ("ZLIB_MAX_OUTPUT_LENGTH", "LZW_MAX_OUTPUT_LENGTH", "RUN_LENGTH_MAX_OUTPUT_LENGTH",
-                 "MAX_DECLARED_STREAM_LENGTH", "MAX_ARRAY_BASED_STREAM_OUTPUT_LENGTH", "JBIG2_MAX_OUTPUT_LENGTH"):
-        if hasattr(filters, name):
-            setattr(filters, name, min(getattr(filters, name), MAX_PDF_STREAM))
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    limits = {name: MAX_PDF_STREAM for name in (
+        "maximum_declared_stream_length", "array_based_stream_maximum_output_length", "jbig2_maximum_output_length",
+        "lzw_maximum_output_length", "run_length_maximum_output_length", "zlib_maximum_output_length",
+        "brotli_maximum_output_length", "image_maximum_buffer_size")}
+    configure = getattr(pypdf, "apply_configuration", None)  # pypdf 7: inflation caps, lowered to ours
+    with configure(**limits) if configure else contextlib.nullcontext():
+        return _pdf_pages(pypdf, data, shown)
+
+
+def _pdf_pages(pypdf, data: bytes, shown: str) -> str:  # noqa: ANN001 - the pypdf module
+    import io
+
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -728,6 +735,17 @@ def _incomplete(text: str) -> bool:
     return tail.endswith((":", "\u2014", "-", ",")) or not re.search(r"[.;!?]\)?[\"']?$", tail)
 
 
+PROHIBITION_LEAD = re.compile(r"\b(?:prohibitions?|prohibited (?:acts|conduct))\b[^.:]{0,80}\binclude", re.I)
+
+
+def _lead_text(lead: str) -> str:
+    """A lead-in as its items inherit it. "The prohibition set forth in this section shall include
+    but not be limited to:" makes each item a prohibited act, so it is carried as such."""
+    if PROHIBITION_LEAD.search(lead):
+        return "The following is prohibited:"
+    return lead
+
+
 def _where(section: str, line: int) -> str:
     return f"§ {section}" if section else f"line {line}"
 
@@ -751,7 +769,7 @@ def units(text: str) -> list[Unit]:
             for sentence, is_title in _heading_sentences(para.text):
                 for piece in _bounded(sentence):
                     out.append(Unit(piece, _where(section, para.line), para.line, heading=is_title, title=title,
-                                    own=piece, paragraph=para.text, recital=findings_section and not is_title,
+                                    own=piece, paragraph=_context(para.text), recital=findings_section and not is_title,
                                     definition=_defines(piece), section=section))
             if out and not out[-1].heading and out[-1].text.rstrip().endswith(":"):
                 root_lead = out[-1].text
@@ -770,8 +788,8 @@ def units(text: str) -> list[Unit]:
                 parent = out[index] if 0 <= index < len(out) else None
                 if parent is not None and _incomplete(parent.own):
                     parent.lead = True
-                    leads.append(parent.own)
-            prefix = " ".join(([root_lead] if root_lead else []) + leads)
+                    leads.append(_lead_text(parent.own))
+            prefix = " ".join(([_lead_text(root_lead)] if root_lead else []) + leads)
             labels = "".join(label for _, label, _ in stack)
             label = para.label if para.label.startswith("(") else f"({para.label.strip('.)') or '-'})"
             if not label.strip("()").isalnum():
@@ -784,7 +802,7 @@ def units(text: str) -> list[Unit]:
                 for piece in _bounded(body):
                     out.append(Unit(piece, f"{where}{labels}{label}", para.line,
                                     definition=in_definition is not None, title=title, item=True, own=sentence,
-                                    paragraph=para.text, recital=recital, section=section,
+                                    paragraph=_context(para.text), recital=recital, section=section,
                                     path=f"{labels}{label}"))
             if not sentences:  # a bare label ("(3)") whose text is in the items below it
                 out.append(Unit("", f"{where}{labels}{label}", para.line, title=title, item=True, own="",
@@ -797,11 +815,11 @@ def units(text: str) -> list[Unit]:
                 r"(?:;|; (?:and|or)|,)\s*$", para.text)):
             # a list whose numbers were lost (a .docx list): each entry completes the lead-in
             out.append(Unit(f"{root_lead} {sentences[0]}", where, para.line, definition=in_definition is not None,
-                            title=title, item=True, own=sentences[0], paragraph=para.text, recital=recital,
+                            title=title, item=True, own=sentences[0], paragraph=_context(para.text), recital=recital,
                             section=section))
             for sentence in sentences[1:]:
                 for piece in _bounded(sentence):
-                    out.append(Unit(piece, where, para.line, title=title, own=piece, paragraph=para.text,
+                    out.append(Unit(piece, where, para.line, title=title, own=piece, paragraph=_context(para.text),
                                     recital=recital, section=section))
             continue
         if para.indent == 0 or not stack:
@@ -814,7 +832,7 @@ def units(text: str) -> list[Unit]:
         for sentence in sentences:
             for piece in _bounded(sentence):
                 out.append(Unit(piece, where, para.line, definition=definition or _defines(piece), title=title,
-                                own=piece, paragraph=para.text, recital=recital, section=section))
+                                own=piece, paragraph=_context(para.text), recital=recital, section=section))
     for index, unit in enumerate(out[:-1]):
         if unit.text.rstrip().endswith((":", "\u2014")) and out[index + 1].item and \
                 unit.own.rstrip() and unit.own.rstrip() in out[index + 1].text:
@@ -836,6 +854,11 @@ def units(text: str) -> list[Unit]:
         if (enacting is not None and index < enacting) or unit.line <= title_end:
             unit.preamble = True
     return out
+
+
+def _context(paragraph: str) -> str:
+    """The paragraph a unit is read in, bounded like the unit (a giant paragraph is not re-read per unit)."""
+    return paragraph if len(paragraph) <= 4 * MAX_UNIT_CHARS else paragraph[: 4 * MAX_UNIT_CHARS]
 
 
 def _bounded(sentence: str) -> list[str]:
@@ -867,7 +890,7 @@ def _follow_references(parts: list[Unit]) -> None:
         for proviso in PROVISO.finditer(own):
             window = own[proviso.end():proviso.end() + 120]
             ref = CROSS_REF.search(window)
-            if not ref or not ref.group(1) or ref.start() > 40:
+            if not ref or not ref.group(1) or ref.start() > 80:
                 continue
             target = ref.group(1)
             if target.startswith("("):  # a subsection of the same section: "(1)" -> § 181.850(1)

@@ -1,0 +1,284 @@
+"""drafter/legal_reader.py: every input an organizer has, cleaned; legislative structure read as
+a lawyer reads it; limits that keep hostile files from hanging or exhausting memory; and the
+analyzer rules as data (a user library adds a phrasing without touching Python)."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from drafter.analyze import analyze_file, analyze_text
+from drafter.cli import cli
+from drafter.errors import DrafterError
+from drafter.legal_reader import decode_bytes, normalize, read_document, units
+
+from .conftest import ROOT
+
+HOLD = "The Sheriff shall not detain any person on the basis of an immigration detainer."
+
+CHICAGO_STYLE = """2-173-020 Immigration enforcement prohibited.
+   (a)   No agent or agency shall participate in civil immigration enforcement operations, unless required
+   to disclose information as addressed in Section 2-173-030(a). Specifically, no agency or agent shall:
+      (1)   stop, arrest, detain, or continue to detain a person
+         (A)   solely on the belief that the person has committed a civil immigration violation.
+         (B)   based upon an immigration detainer.
+      (2)   permit ICE agents
+         (A)   access to a person being detained by the agency.
+2-173-030 Disclosing information.
+   (a)   An agency may disclose information when required by a court order.
+"""
+
+
+def ids(result) -> set[str]:  # noqa: ANN001
+    return {f.id for f in result.provisions} | {f.id for f in result.loopholes}
+
+
+# ------------------------------------------------------------------ structure
+
+def test_lead_ins_carry_down_every_level_and_findings_cite_the_path() -> None:
+    parts = {u.location: u for u in units(CHICAGO_STYLE)}
+    unit = parts["§ 2-173-020(a)(1)(B)"]
+    assert unit.text == ("Specifically, no agency or agent shall: stop, arrest, detain, or continue to detain a "
+                         "person based upon an immigration detainer.")
+    assert parts["§ 2-173-020(a)(1)"].lead and parts["§ 2-173-020(a)(2)"].lead
+    result = analyze_text(CHICAGO_STYLE)
+    found = {f.id: f.location for f in result.provisions}
+    assert found["detainer.no-hold"] == "§ 2-173-020(a)(1)(B)"
+    assert found["access.detainee-interviews"] == "§ 2-173-020(a)(2)(A)"
+
+
+def test_provisos_and_cross_references_are_followed() -> None:
+    parts = units(CHICAGO_STYLE)
+    first = next(u for u in parts if u.location == "§ 2-173-020(a)" and "participate" in u.text)
+    assert "unless" in first.provisos and first.refs == ["§ 2-173-030(a)"]
+    target = next(u for u in parts if u.location == "§ 2-173-030(a)")
+    assert "§ 2-173-020(a)" in target.limited_by
+    text = ("Sec. 5. Limits.\n(1) No officer shall stop any person for a civil immigration violation.\n"
+            "(2) Notwithstanding subsection (1), an officer may exchange information with ICE.\n")
+    limited = next(u for u in units(text) if u.location == "§ 5(1)")
+    assert limited.limited_by == ["§ 5(2)"]
+    finding = next(f for f in analyze_text(text).provisions if f.id == "detainer.no-civil-arrest")
+    assert finding.limited_by == ["§ 5(2)"]
+
+
+def test_numbering_styles_and_prohibition_lead_ins() -> None:
+    text = ("SECTION 3. Use of funds.\nA. No department shall use city funds to assist federal immigration "
+            "enforcement. The prohibition set forth in this section shall include:\n"
+            "1. Requesting information about the immigration status of any individual.\n")
+    parts = {u.location: u for u in units(text)}
+    assert "§ 3(A)(1)" in parts
+    assert "info.no-status-inquiry" in ids(analyze_text(text))
+
+
+def test_definitions_are_read_not_counted_as_rules() -> None:
+    text = ('Sec. 1. Definitions.\n"Hold request" means a request to keep a person in custody for ICE.\n'
+            '"Agency" means any department of the City.\nSec. 2. Rules.\nNo agency shall honor a hold request.\n')
+    result = analyze_text(text)
+    assert "structure.definitions" in ids(result)
+    assert next(f for f in result.provisions if f.id == "detainer.no-hold").location == "§ 2"
+
+
+# ------------------------------------------------------------------ inputs
+
+def test_utf16_bom_nbsp_soft_hyphen_curly_quotes_and_hyphenation(tmp_path: Path) -> None:
+    text = ("The Sheriff shall\u00a0not detain any per\u00adson on the basis of an immigra-\ntion "
+            "detainer. \u201cAgency\u201d means the Sheriff.")
+    for encoding in ("utf-16", "utf-8-sig", "utf-16-be"):
+        path = tmp_path / f"p-{encoding}.txt"
+        path.write_bytes(text.encode(encoding))
+        source = read_document(path)
+        assert "shall not detain any person" in source.text and "immigration detainer" in source.text
+        assert '"Agency"' in source.text
+        assert "detainer.no-hold" in ids(analyze_file(path))
+    assert decode_bytes("caf\xe9 d\u00e9tention".encode("cp1252"))[1] == "cp1252"
+
+
+def test_unreadable_text_is_an_error_never_zero_findings(tmp_path: Path) -> None:
+    for name, data in (("empty.txt", b""), ("binary.txt", bytes(range(256)) * 40), ("blank.md", b"\n\n  \n")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(DrafterError):
+            read_document(path)
+
+
+def test_page_headers_footers_and_numbers_are_removed() -> None:
+    body = "\n".join(f"Line {w} of the body, which differs from page to page." for w in "abcdefgh")
+    titles = ["Purpose", "Definitions", "Detainers", "Reports"]
+    pages = [f"CITY OF ALDER ORDINANCE 12\nSection {n}. {titles[n - 1]}.\n{body.replace('body', f'body {n}')}"
+             f"\nPage {n} of 4" for n in range(1, 5)]
+    text, notes = normalize("\f".join(pages))
+    assert "CITY OF ALDER ORDINANCE" not in text and "Page 2 of 4" not in text
+    assert "Section 3. Detainers." in text and notes
+
+
+def test_docx_list_numbering_becomes_labels(tmp_path: Path) -> None:
+    word = Document()
+    word.add_paragraph("Sec. 4. Detainers.")
+    word.add_paragraph("No officer shall:")
+    word.add_paragraph("hold any person on an immigration detainer;", style="List Number")
+    word.add_paragraph("give ICE a person's release date.", style="List Number")
+    path = tmp_path / "policy.docx"
+    word.save(str(path))
+    text = read_document(path).text
+    assert "1. hold any person" in text and "2. give ICE" in text
+    result = analyze_file(path)
+    assert {"detainer.no-hold", "info.no-release-info"} <= ids(result)
+    assert next(f for f in result.provisions if f.id == "detainer.no-hold").location == "§ 4(1)"
+
+
+def _pdf(lines: list[str] | None) -> bytes:
+    """A one-page PDF: with a text layer when ``lines`` is given, else an empty (scanned-like) page."""
+    stream = b""
+    if lines:
+        body = "BT /F1 11 Tf 50 750 Td 14 TL " + " ".join(
+            "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines) + " ET"
+        stream = body.encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_pdf_with_text_and_a_scan_without(tmp_path: Path, runner: CliRunner) -> None:
+    text_pdf = tmp_path / "county-detainer-policy.pdf"
+    text_pdf.write_bytes(_pdf(["COUNTY JAIL DETAINER POLICY", "Sec. 1. Holds.",
+                               "The Sheriff shall not detain any person on the basis of an",
+                               "immigration detainer."]))
+    result = runner.invoke(cli, ["analyze", str(text_pdf)])
+    assert result.exit_code == 0, result.output
+    assert "No detention or prolonged custody" in result.output and "§ 1" in result.output
+    assert "detainer.no-hold" not in result.output  # plain words; ids only in --json
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(_pdf(None))
+    bad = runner.invoke(cli, ["analyze", str(scan)])
+    assert bad.exit_code == 1 and "no text layer" in bad.stderr
+
+
+def test_pasted_web_page(tmp_path: Path, runner: CliRunner) -> None:
+    page = tmp_path / "ordinance.html"
+    page.write_text("<html><head><script>var x = 'shall not detain';</script></head><body><nav>Home</nav>"
+                    "<h2>Sec. 2-10. Immigration detainers.</h2><p>No city officer shall:</p><ol type='a'>"
+                    "<li>hold any person on an ICE detainer;</li><li>ask about immigration status.</li></ol>"
+                    "<footer>Copyright</footer></body></html>", encoding="utf-8")
+    text = read_document(page).text
+    assert "(a) hold any person" in text and "var x" not in text and "Copyright" not in text
+    result = runner.invoke(cli, ["analyze", str(page)])
+    assert result.exit_code == 0
+    assert "§ 2-10(a)" in result.output and "Protections it contains" in result.output
+
+
+def test_zip_bomb_named_docx_fails_cleanly(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * 200_000_000)  # ~200 KB compressed
+    bomb = tmp_path / "policy.docx"
+    bomb.write_bytes(buffer.getvalue())
+    start = time.perf_counter()
+    with pytest.raises(DrafterError, match="inflate"):
+        read_document(bomb)
+    assert time.perf_counter() - start < 5
+
+
+def test_input_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafter import legal_reader
+
+    monkeypatch.setattr(legal_reader, "MAX_INPUT_BYTES", 1000)
+    path = tmp_path / "big.txt"
+    path.write_text(HOLD * 100)
+    with pytest.raises(DrafterError, match="too large"):
+        read_document(path)
+
+
+def test_analyze_is_linear_in_its_input() -> None:
+    """Two sizes, four times apart: super-linear growth (the old glue-and-re-search reading was
+    quadratic) shows as a ratio far above 4."""
+    base = (ROOT / "tests" / "corpus" / "policies" / "01-welcoming-city-strong.txt").read_text()
+
+    def timed(copies: int) -> float:
+        text = "\n\n".join(base.replace("Section", f"Section {n}") for n in range(copies))
+        start = time.perf_counter()
+        analyze_text(text)
+        return time.perf_counter() - start
+
+    analyze_text(base)  # load the rules first
+    small, large = timed(8), timed(32)
+    assert large / small < 8, (small, large)
+    for hostile in ("x\n" * 40_000, "neither " * 40_000):
+        start = time.perf_counter()
+        analyze_text(hostile)
+        assert time.perf_counter() - start < 15
+
+
+# ------------------------------------------------------------------ rules as data
+
+USER_RULES = """\
+vocabulary:
+  agents: "\\\\bla migra\\\\b"
+rules:
+  detainer.no-hold:
+    - why: a promise in everyday words not to keep anyone for immigration agents
+      concepts:
+        - "\\\\bwill not keep\\\\b"
+        - "{agents}"
+      modality: any
+      examples:
+        match:
+          - The jail will not keep anyone one extra hour for la migra.
+        no_match:
+          - The jail will keep records of every request from la migra.
+"""
+
+
+def test_a_user_library_adds_a_phrasing_without_python(tmp_path: Path, runner: CliRunner) -> None:
+    from drafter.library import load_library
+
+    library = tmp_path / "mylib"
+    (library / "analyzer").mkdir(parents=True)
+    (library / "analyzer" / "local-phrasings.yaml").write_text(USER_RULES)
+    policy = tmp_path / "memo.txt"
+    policy.write_text("The jail will not keep anyone one extra hour for la migra.\n")
+    assert "detainer.no-hold" not in ids(analyze_file(policy))
+    assert "detainer.no-hold" in ids(analyze_file(policy, load_library(library)))
+    data = runner.invoke(cli, ["analyze", str(policy), "--library", str(library), "--json"]).output
+    assert '"detainer.no-hold"' in data
+    (library / "analyzer" / "local-phrasings.yaml").write_text(
+        USER_RULES.replace("keep records of every request", "not keep anyone for"))
+    checked = runner.invoke(cli, ["check", "--library", str(library)])
+    assert "should not match but does" in checked.output + checked.stderr
+
+
+def test_every_builtin_rule_has_examples_that_pass() -> None:
+    from drafter.analyzer_rules import builtin_rules, check_examples
+    from drafter.errors import Problems
+
+    problems = Problems()
+    ran = check_examples(builtin_rules(), None, problems)
+    assert ran > 250 and not problems.items, [p.message for p in problems.items]
+
+
+def test_state_law_is_added_to_the_report(runner: CliRunner, tmp_path: Path) -> None:
+    policy = tmp_path / "p.txt"
+    policy.write_text(HOLD + "\n")
+    result = runner.invoke(cli, ["analyze", str(policy), "--state", "TX"])
+    assert result.exit_code == 0 and "What TX state law says" in result.output
+    assert runner.invoke(cli, ["analyze", str(policy), "--state", "ZZ"]).exit_code == 1
