@@ -324,7 +324,7 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
     """structure.no-reversal met by a codified ordinance or statute that binds with mandatory words."""
     header = _title_block(text)
     instrument = rules.pattern("instrument").search(header) or rules.pattern("revocable").search(text) or \
-        rules.pattern("internal_issuer").search(header)
+        rules.pattern("internal_issuer").search(header) or re.search(rules.pattern("instrument").pattern, text[:400])
     if instrument or re.search(r"\b(?:policy|procedure|directive|manual|general order|command order|special order"
                                r"|memorandum|guidelines?)\b", header, re.I):
         return None
@@ -406,7 +406,8 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
                 break
     substantive = [f for f in found if f.startswith(SUBSTANTIVE_AREAS)]
     header = _title_block(text)
-    instrument = p["instrument"].search(header) or p["revocable"].search(text)
+    instrument = p["instrument"].search(header) or p["revocable"].search(text) or \
+        re.search(p["instrument"].pattern, text[:400])  # in capitals near the top: "... GENERAL ORDER"
     if not instrument and not re.search(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b", header):
         instrument = p["internal_issuer"].search(header)  # a chief's or sheriff's own policy
     if instrument and (substantive or hortatory_immigration):

@@ -579,6 +579,7 @@ HEADING = re.compile(
 ITEM = re.compile(r"^\s*(?:\(([a-zA-Z]{1,4}|\d{1,3})\)(?:\s+|$|(?=[A-Z\"\u201c]))|([a-zA-Z]|\d{1,2})[.)](?:\s+|$)"
                   r"|([-\u2022\u2013\u25aa\u25e6])\s+)")
 ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x{1,3})$", re.I)
+MEMO_FIELD = re.compile(r"^(?:To|From|Subject|Re|Date|Cc|Memo(?:randum)?(?: No\.?)?)\s*:", re.I)
 TERMINAL = re.compile(r"[.;:!?\u2014]\)?\s*$")
 DEFINITION = re.compile(r'^\W{0,3}(?:[Tt]he (?:term|phrase|words?)\s+)?(?:["\u201c\u2018\']([^"\u201d\u2019\']{1,80})'
                         r'["\u201d\u2019\']|(?!(?:This|These|That|Those|Such|It|The|A|An|Each|Every|Any|No|Nothing)\b)'
@@ -623,11 +624,24 @@ def _paragraphs(text: str) -> list[_Para]:
         pieces.clear()
 
     has_lower = False  # whether the open paragraph has a lower-case letter anywhere
+    after_blank = False
+    field_line = False  # the open paragraph is a memo field ("To: Jail Staff")
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip()
         if not line.strip():
+            if open_para:
+                after_blank = True
             open_para = False
             continue
+        blank_before, after_blank = after_blank, False
+        stripped_start = line.strip()
+        if MEMO_FIELD.match(stripped_start) or field_line:
+            open_para = False  # "To:", "From:", "Subject:" lines and the line after them stand alone
+        field_line = bool(MEMO_FIELD.match(stripped_start))
+        if blank_before and out and pieces and not field_line and not HEADING.match(stripped_start) and \
+                not ITEM.match(stripped_start) and re.match(r"[a-z0-9]", stripped_start) and \
+                not TERMINAL.search(_tail(pieces[-1])) and has_lower:
+            open_para = True  # "... detainer request pursuant to\n\n8 C.F.R. 287.7, nor shall ...": one sentence
         indent = len(line) - len(line.lstrip())
         stripped = line.strip()
         heading = HEADING.match(stripped)
