@@ -343,3 +343,114 @@ def test_renames_are_not_split_by_an_interrupt() -> None:
         os.kill(os.getpid(), signal.SIGINT)
         order.append("renamed all")
     assert order == ["renamed all"]
+
+
+# ------------------------------------------------------------------ batch CSV files (part 2)
+
+def _ofile(root: Path, _mp: pytest.MonkeyPatch) -> None:
+    (root / "ofile").write_text("x")
+
+
+def _readonly_parent(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (root / "ro").mkdir()
+    real = Path.mkdir
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        if self.parent.name == "ro":
+            raise PermissionError(13, "Permission denied", str(self))
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(Path, "mkdir", refuse)
+
+
+B = ["batch", "j.csv", "-o", "out", "-j", "1", "-q", "-f", "md"]
+
+CSV_FILE_CASES = [  # the whole file is refused: exit 1, a location, nothing written (no -o folder)
+    Case("csv-missing", {}, B, r"j\.csv: error: cannot read: No such file"),
+    Case("csv-dir", {}, B, r"j\.csv: error: cannot read: Is a directory", setup=_folder("j.csv")),
+    Case("csv-fifo", {}, B, r"j\.csv: error: cannot read: not a regular file",
+         setup=lambda root, _mp: os.mkfifo(root / "j.csv")),
+    Case("csv-empty", {"j.csv": ""}, B, r"j\.csv:1:1: error: missing column\(s\): name, kind, state"),
+    Case("csv-header-only", {"j.csv": "name,kind,state\n"}, B, r"j\.csv: error: no rows"),
+    Case("csv-missing-cols", {"j.csv": "name,kind\nA,city\n"}, B, r"j\.csv:1:1: error: missing column\(s\): state"),
+    Case("csv-latin1", {"j.csv": "name,kind,state\nJos\xe9,city,CA\n".encode("latin-1")}, B,
+         r"j\.csv: error: cannot read: not UTF-8 text"),
+    Case("csv-semicolon", {"j.csv": "name;kind;state\nA;city;CA\n"}, B, r"j\.csv:1:1: error: missing column"),
+    Case("csv-dup-columns", {"j.csv": "name,kind,state,name\nA,city,CA,B\n"}, B,
+         r"j\.csv:1: error: columns 'name' and 'name' both set jurisdiction\.name"),
+    Case("csv-dotted-into-string", {"j.csv": "name,kind,state,jurisdiction.name.x\nA,city,CA,y\n"}, B,
+         r"j\.csv:1: error: column 'name' sets jurisdiction\.name, which column 'jurisdiction\.name\.x'"),
+    Case("csv-column-shadow", {"j.csv": "jurisdiction,name,kind,state\nx,A,city,CA\n"}, B,
+         r"j\.csv:1: error: column 'jurisdiction' sets jurisdiction, which column 'name'"),
+    Case("csv-out-is-file", {"j.csv": "name,kind,state\nA,city,CA\n"}, ["batch", "j.csv", "-o", "ofile", "-q"],
+         r"ofile: error: is a file, not a folder", setup=_ofile),
+    Case("csv-out-readonly", {"j.csv": "name,kind,state\nA,city,CA\n"}, ["batch", "j.csv", "-o", "ro/out", "-q"],
+         r"ro/out: error: cannot make this folder: Permission denied", setup=_readonly_parent),
+]
+
+
+@pytest.mark.parametrize("case", CSV_FILE_CASES, ids=[c.id for c in CSV_FILE_CASES])
+def test_bad_csv_file_is_a_located_error(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    test_bad_input_is_a_located_error(case, tmp_path, monkeypatch)
+
+
+@dataclass
+class RowCase:
+    id: str
+    csv: str
+    rows: list[tuple[int, str, str]]  # (line, status, regex on the first error or the output)
+
+
+ROW_CASES = [  # the file is fine, a row is not: it fails alone, at its true line
+    RowCase("csv-ragged-long", "name,kind,state\nA,city,CA,extra\nB,city,CA\n",
+            [(2, "failed", r"row 2: this row has 4 fields but the header has 3"), (3, "built", r"b-city-ca\.md")]),
+    RowCase("csv-ragged-short", "name,kind,state\nA,city\nB,city,CA\n",
+            [(2, "failed", r"row 2: this row has 2 fields but the header has 3"), (3, "built", "b-city-ca")]),
+    RowCase("csv-bad-state", "name,kind,state\nA,city,ZZ\nB,city,CA\n",
+            [(2, "failed", r"row 2: jurisdiction\.state: 'ZZ' is not a US state code"), (3, "built", "b-city")]),
+    RowCase("csv-quoted-newline", 'name,kind,state\n"A\nB",city,CA\nC,city,CA\n',
+            [(2, "built", r"^a-b-city-ca\.md$"), (4, "built", r"^c-city-ca\.md$")]),
+    RowCase("csv-u2028", 'name,kind,state\n"A\u2028B",city,CA\nC,city,CA\n',
+            [(2, "built", r"^a-b-city-ca\.md$"), (3, "built", r"^c-city-ca\.md$")]),
+    RowCase("csv-vertical-tab", 'name,kind,state\n"A\vB",city,CA\nC,city,CA\n',
+            [(2, "failed", r"row 2: jurisdiction\.name: contains U\+000B"), (3, "built", "c-city")]),
+    RowCase("csv-dup-names", "name,kind,state\nA,city,CA\nA,city,CA\n",
+            [(2, "built", r"^a-city-ca\.md$"), (3, "built", r"^a-city-ca-2\.md$")]),
+    RowCase("csv-dup-slug", "name,kind,state\nSt. Paul,city,MN\nSt Paul,city,MN\nst-paul,city,MN\n",
+            [(2, "built", r"^st-paul-city-mn\.md$"), (3, "built", r"-2\.md$"), (4, "built", r"-3\.md$")]),
+    RowCase("csv-cjk", "name,kind,state\n東京,city,CA\n大阪,city,CA\n",
+            [(2, "built", r"^[0-9a-f]{6}-city-ca\.md$"), (3, "built", r"^[0-9a-f]{6}-city-ca\.md$")]),
+    RowCase("csv-300-char-name", "name,kind,state\n" + "L" * 300 + ",city,CA\nB,city,CA\n",
+            [(2, "built", r"^l{80}-[0-9a-f]{6}-city-ca\.md$"), (3, "built", "b-city")]),
+    RowCase("csv-traversal", "name,kind,state\n../../tmp/x,city,CA\n/etc/passwd,city,CA\n",
+            [(2, "built", r"^tmp-x-city-ca\.md$"), (3, "built", r"^etc-passwd-city-ca\.md$")]),
+    RowCase("csv-nul", 'name,kind,state\n"A\x00B",city,CA\n',
+            [(2, "failed", r"row 2: jurisdiction\.name: contains U\+0000")]),
+    RowCase("csv-bom", "\ufeffname,kind,state\nA,city,CA\n", [(2, "built", "a-city-ca")]),
+    RowCase("csv-blank-lines", "name,kind,state\n\nA,city,CA\n\n\nB,city,CA\n",
+            [(3, "built", "a-city"), (6, "built", "b-city")]),
+    RowCase("csv-params-noclause", "name,kind,state,params.x\nA,city,CA,1\n",
+            [(2, "failed", r"row 2: .*is not a clause id")]),
+]
+
+
+@pytest.mark.parametrize("case", ROW_CASES, ids=[c.id for c in ROW_CASES])
+def test_a_bad_csv_row_fails_alone_at_its_line(case: RowCase, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    (tmp_path / "j.csv").write_text(case.csv, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, B)
+    assert "Traceback" not in result.output
+    assert result.exit_code == (1 if any(s == "failed" for _, s, _ in case.rows) else 0), result.output
+    assert isinstance(result.exception, SystemExit) or result.exception is None
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert [(r["row"], r["status"]) for r in report["rows"]] == [(line, s) for line, s, _ in case.rows]
+    for row, (_, status, pattern) in zip(report["rows"], case.rows, strict=True):
+        text = row["errors"][0] if status == "failed" else row["output"]
+        assert re.search(pattern, text), text
+        if status == "built":
+            assert (tmp_path / "out" / row["output"]).is_file()
+    outputs = [r["output"] for r in report["rows"] if r["output"]]
+    assert len(set(outputs)) == len(outputs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["j.csv", "out"]
