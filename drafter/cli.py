@@ -347,8 +347,7 @@ def batch_command(jurisdictions: Path, out_dir: Path, preset: str | None, base: 
     if base is not None:
         # python values (dates stay dates): every row is validated from this mapping
         base_data = core.read_answers(base).answers.model_dump(exclude_defaults=True)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    console = _console()
+    console = _console()  # the -o folder is made once the CSV has been read (run_batch)
     err = _console(stderr=True)
     kwargs = dict(csv_path=jurisdictions, out_dir=out_dir, base=base_data, preset=preset,
                   formats=list(formats) or ["docx"], jobs=jobs or os.cpu_count() or 1,
