@@ -948,8 +948,11 @@ ABBREVIATION = re.compile(r"\b(?:U\.S\.C|C\.F\.R|U\.S|Sec|No|Nos|Stat|Ann|Gov|Co
 
 
 def _plain(text: str) -> str:
-    """Text without the points of abbreviations and decimals, so "[^.]" spans stay in the sentence."""
+    """Text without the points of abbreviations and decimals, so "[^.]" spans stay in the sentence,
+    and without the colon of a lead-in that ends on its verb ("shall: (1) comply with" reads as
+    "shall comply with")."""
     text = ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = re.sub(r"\b(shall|must|may|will|shall not|may not|must not|will not)\s*:\s+", r"\1 ", text)
     return re.sub(r"(?<=\d)\.(?=\d)", "_", text)
 
 
