@@ -18,6 +18,12 @@ The cache can never change a result (docs/security.md):
   parsed again and the entry rewritten;
 - the folder is pruned oldest-first past ``limits.MAX_CACHE_DISK_BYTES`` and the in-process
   copy is a least-recently-used map bounded by ``limits.MAX_CACHE_MEMORY_BYTES``.
+
+The same folder, key, signing and bounds keep compiled templates (``get_blob``/``put_blob``,
+used by drafter/templating.py): a ``<key>.jinja`` entry is the HMAC of its kind, its key and
+its bytes, then the bytes. The MAC is checked before a byte of it is used, so an edited,
+forged, truncated or renamed entry is discarded (never loaded, never executed) and the
+template is compiled again.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ FORMAT = "3"
 _PREFIX = b'{"mac":"'
 _MIDDLE = b'","entry":'
 _KEY_FILE = "key"
+_SUFFIXES = (".json", ".jinja")  # parsed YAML, compiled templates
+_BLOB_MAC = b"drafter-blob\0"
 _memory: dict[str, str] = {}  # key -> entry body (JSON), least recently used first
 _memory_bytes = 0
 _disk_written = 0  # bytes this process wrote since it last measured the folder
@@ -312,7 +320,7 @@ def prune(folder: Path) -> None:
             info = path.lstat()
             if path.suffix == ".tmp" and info.st_mtime < time.time() - 3600:
                 _discard(path)
-            elif path.suffix == ".json":
+            elif path.suffix in _SUFFIXES:
                 entries.append((info.st_mtime, info.st_size, path))
                 total += info.st_size
     except OSError:
@@ -334,6 +342,60 @@ def _touch(path: Path) -> None:
 def _discard(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
+
+
+# ------------------------------------------------------------------ signed binary entries
+
+def _blob_mac(secret: bytes, kind: str, key: str, payload: bytes) -> bytes:
+    header = _BLOB_MAC + kind.encode("ascii") + b"\0" + key.encode("ascii") + b"\0"
+    return hmac.new(secret, header + payload, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def _blob_path(folder: Path, key: str) -> Path:
+    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+        raise ValueError("a blob key is a SHA-256 in hex")
+    return folder / f"{key}.jinja"
+
+
+def get_blob(kind: str, key: str) -> bytes | None:
+    """The bytes stored for ``key`` (a SHA-256 in hex) by ``put_blob`` with the same ``kind``,
+    or None. An entry whose MAC does not match its kind, key and bytes is deleted."""
+    located = _folder()
+    if located is None:
+        return None
+    folder, secret = located
+    path = _blob_path(folder, key)
+    raw = _read_small(path, limits.MAX_CACHE_ENTRY_BYTES + 65)
+    if raw is None:
+        return None
+    mac, payload = raw[:64], raw[65:]
+    if len(raw) < 65 or raw[64:65] != b"\n" or not hmac.compare_digest(mac, _blob_mac(secret, kind, key, payload)):
+        _discard(path)
+        return None
+    _touch(path)
+    return payload
+
+
+def put_blob(kind: str, key: str, payload: bytes) -> None:
+    """Store ``payload`` under ``key``, signed (best effort, bounded like every entry)."""
+    global _disk_written
+    if len(payload) > limits.MAX_CACHE_ENTRY_BYTES:
+        return
+    located = _folder()
+    if located is None:
+        return
+    folder, secret = located
+    target = _blob_path(folder, key)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_blob_mac(secret, kind, key, payload) + b"\n" + payload)
+        Path(tmp).replace(target)
+    except OSError:
+        return
+    _disk_written += len(payload) + 65
+    if not _measured or _disk_written > limits.MAX_CACHE_DISK_BYTES // 4:
+        prune(folder)
 
 
 def clear_memory() -> None:

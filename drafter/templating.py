@@ -10,14 +10,20 @@ comes back as a located problem naming the clause file and the line in that file
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import marshal
 import operator
 import re
 import time
 import traceback
+import types
+import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -39,7 +45,7 @@ from jinja2.filters import make_attrgetter
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-from drafter import limits
+from drafter import limits, parse_cache
 from drafter.errors import Problem
 
 # Methods that build strings far larger than their inputs; the bounded filters do the same job.
@@ -460,21 +466,158 @@ def render(source: str, context: Mapping[str, Any], *, display: str, first_line:
     return text
 
 
-@lru_cache(maxsize=8192)
-def _compiled(source: str, display: str, first_line: int) -> Template:
-    """Compile once per (source, file, line): a build renders each clause more than once."""
-    padded = "\n" * (first_line - 1) + source  # so Jinja's line numbers are the file's
+# ------------------------------------------------------------------ compiled templates
+#
+# A template is parsed once, its shape checked, its variables read (the 'undeclared parameter'
+# check) and its guarded tree (_Guards) compiled; the result is kept in memory and, as marshal
+# bytes signed with the parse cache's key, in the parse cache's private folder
+# (parse_cache.put_blob). The disk key covers everything the bytes depend on: the padded
+# source, this module's own text (the guards and the environment's options), Jinja's and
+# Python's versions and the shape limits, so cached code is always of the rewritten template
+# the current code would make, and an entry that fails its MAC is never loaded.
+
+_CODE_KIND = "jinja-code-1"
+MAX_COMPILED_MEMORY_BYTES = 192_000_000  # estimated size of the compiled templates kept in memory
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    template: Template
+    names: frozenset[str]  # top-level names the template reads (before the guard rewrite)
+    size: int  # estimated bytes in memory
+
+
+_live: OrderedDict[tuple[str, str, int], _Compiled] = OrderedDict()  # least recently used first
+_live_bytes = 0
+_names: dict[str, frozenset[str]] = {}  # sha256 of an unpadded source -> its names
+_salt: str | None = None
+
+
+def _code_salt() -> str:
+    global _salt
+    if _salt is None:
+        import sys
+
+        import jinja2
+
+        try:
+            own = Path(__file__).read_bytes()
+        except OSError:  # no source to key on: never trust a stored compile
+            own = secrets_token()
+        _salt = hashlib.sha256(b"".join([
+            _CODE_KIND.encode(), jinja2.__version__.encode(), sys.version.encode(),
+            str(sys.implementation.cache_tag).encode(), own])).hexdigest()
+    return _salt
+
+
+def secrets_token() -> bytes:
+    import secrets
+
+    return secrets.token_bytes(32)
+
+
+def _disk_key(padded: str) -> str:
+    limits_text = f"{limits.MAX_TEMPLATE_NODES} {limits.MAX_NESTING} {limits.MAX_LOOP_NESTING}\n"
+    return hashlib.sha256((_code_salt() + limits_text + padded).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _standard(env: LibrarySandbox) -> bool:
+    """Only the shared environment's compiles go to disk (absorb's marked one folds its own
+    finalize into constant output)."""
+    return type(env) is LibrarySandbox and env.finalize is _finalize
+
+
+def _entry(source: str, display: str, first_line: int) -> _Compiled:
     env = environment()
+    live_key = (source, display, first_line)
+    found = _live.get(live_key)
+    if found is not None and found.template.environment is env:
+        _live.move_to_end(live_key)
+        return found
+    padded = "\n" * (first_line - 1) + source  # so Jinja's line numbers are the file's
+    disk = _disk_key(padded) if _standard(env) and parse_cache.enabled() else None
+    compiled = _load(env, disk) if disk else None
+    if compiled is None:
+        compiled = _compile(env, padded, disk)
+    compiled.template.filename = display
+    compiled.template.name = display
+    _remember(live_key, compiled)
+    if len(_names) > 100_000:  # names are small; keep the map from growing without end
+        _names.clear()
+    _names[_source_key(source)] = compiled.names
+    return compiled
+
+
+def _source_key(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _compile(env: LibrarySandbox, padded: str, disk: str | None) -> _Compiled:
+    from jinja2 import meta
+
     try:
         tree = env.parse(padded)
     except RecursionError:
         raise ResourceLimit(f"is nested more than {limits.MAX_NESTING} deep",
                             "simplify the expression (fewer brackets or filters inside one another)") from None
     _check_shape(tree)
-    template = env.from_string(_Guards().visit(tree))
-    template.filename = display
-    template.name = display
-    return template
+    names = frozenset(meta.find_undeclared_variables(tree))  # the one parse serves both
+    code = env.compile(_Guards().visit(tree))
+    payload = marshal.dumps(code)
+    if disk:
+        header = json.dumps(sorted(names)).encode("utf-8")
+        parse_cache.put_blob(_CODE_KIND, disk, len(header).to_bytes(4, "big") + header
+                             + zlib.compress(payload, 1))
+    return _Compiled(_template(env, code), names, len(payload) * 2)
+
+
+def _load(env: LibrarySandbox, disk: str) -> _Compiled | None:
+    """A compile stored by an earlier run, or None. Only bytes whose MAC matched get here."""
+    blob = parse_cache.get_blob(_CODE_KIND, disk)
+    if blob is None:
+        return None
+    try:
+        size = int.from_bytes(blob[:4], "big")
+        names = json.loads(blob[4:4 + size].decode("utf-8"))
+        payload = zlib.decompress(blob[4 + size:])
+        code = marshal.loads(payload)
+        if not (isinstance(names, list) and all(isinstance(n, str) for n in names)
+                and isinstance(code, types.CodeType)):
+            raise ValueError("not a compiled template")
+    except (ValueError, TypeError, EOFError, zlib.error):
+        return None
+    return _Compiled(_template(env, code), frozenset(names), len(payload) * 2)
+
+
+def _template(env: LibrarySandbox, code: types.CodeType) -> Template:
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def _remember(key: tuple[str, str, int], compiled: _Compiled) -> None:
+    global _live_bytes
+    old = _live.pop(key, None)
+    if old is not None:
+        _live_bytes -= old.size
+    _live[key] = compiled
+    _live_bytes += compiled.size
+    while _live_bytes > MAX_COMPILED_MEMORY_BYTES and len(_live) > 1:
+        _live_bytes -= _live.popitem(last=False)[1].size
+
+
+def clear_memory() -> None:
+    """Forget the compiled templates held in memory (the disk copies stay)."""
+    global _live_bytes
+    _live.clear()
+    _names.clear()
+    _live_bytes = 0
+
+
+def _compiled(source: str, display: str, first_line: int) -> Template:
+    """The compiled template for (source, file, line): compiled once, kept between runs."""
+    return _entry(source, display, first_line).template
+
+
+_compiled.cache_clear = clear_memory  # type: ignore[attr-defined]  # (drafter.absorb swaps environments)
 
 
 def _check_shape(tree: nodes.Template) -> None:
@@ -517,7 +660,9 @@ def _template_line(exc: BaseException, default: int) -> int:
 
 
 def undeclared_variables(source: str) -> set[str]:
-    """Top-level names a template reads (for the 'undeclared parameter' check)."""
-    from jinja2 import meta
-
-    return set(meta.find_undeclared_variables(environment().parse(source)))
+    """Top-level names a template reads (for the 'undeclared parameter' check): read when the
+    template was compiled for rendering, so it is not parsed a second time."""
+    names = _names.get(_source_key(source))
+    if names is None:
+        names = _entry(source, "<template>", 1).names
+    return set(names)
