@@ -195,8 +195,14 @@ def loophole_example_fits(pattern: LoopholePattern, sentence: str, rules: Analyz
 def loophole_sentence_fits(pattern: LoopholePattern, sentence: str, document: str) -> bool:
     """Whether a loophole pattern shows in one sentence of a clause (``drafter lint``)."""
     rules = builtin_rules()
-    plain = _plain(re.sub(r"\s+", " ", sentence))
+    plain = _sentence_plain(sentence)
     return pattern.fits(plain, _modality(plain, rules), document, None)
+
+
+@lru_cache(maxsize=4096)
+def _sentence_plain(sentence: str) -> str:
+    """A lint sentence as the patterns read it (lint tries every pattern on each sentence)."""
+    return _plain(re.sub(r"\s+", " ", sentence))
 
 
 def __getattr__(name: str):  # noqa: ANN202 - the rule table is library data, read when first asked for

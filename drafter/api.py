@@ -366,12 +366,13 @@ class CheckResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def check(*, library: Path | None = None) -> CheckResult:
+def check(*, library: Path | None = None, jobs: int = 1) -> CheckResult:
     """Validate a library in one pass: files not loaded, schema, references, templates, lint
-    and every preset built for a city, a county and a state (see ``drafter.checks``)."""
+    and every preset built for a city, a county and a state (see ``drafter.checks``);
+    ``jobs`` processes share the work of a large library."""
     from drafter.checks import run_check
 
-    return run_check(library)  # type: ignore[return-value]  # same shape, plus .checked
+    return run_check(library, jobs)  # type: ignore[return-value]  # same shape, plus .checked
 
 
 __all__ = ["BuildResult", "CheckResult", "build", "check", "display_path", "list_clauses",

@@ -35,8 +35,19 @@ SAMPLE_JURISDICTIONS = [
 ]  # a city, a county and a state-level draft for every preset
 
 
+_GROUPS: list[Any] = []  # [library, its clauses dict, count, groups]: the last library's groups
+
+
+def _variant_groups(library: Library) -> dict[str, list[Clause]]:
+    """``library.variant_groups()``, computed once per library rather than once per clause."""
+    if not (_GROUPS and _GROUPS[0] is library and _GROUPS[1] is library.clauses
+            and _GROUPS[2] == len(library.clauses)):
+        _GROUPS[:] = [library, library.clauses, len(library.clauses), library.variant_groups()]
+    return _GROUPS[3]
+
+
 def _sample_context(library: Library, clause: Clause | None) -> dict[str, Any]:
-    groups = library.variant_groups()
+    groups = _variant_groups(library)
 
     def ref(target: str) -> Markdown:
         if target not in library.clauses and target not in groups:
@@ -65,12 +76,10 @@ def _sample_context(library: Library, clause: Clause | None) -> dict[str, Any]:
     return ctx
 
 
-def check_library(library: Library, problems: Problems) -> None:
-    """Append every template, lint and build problem in ``library`` to ``problems``."""
-    rendered: list[str] = []
-    for clause in library.clauses.values():
-        rendered.append(_check_clause_templates(library, clause, problems))
-        _lint_clause(library, clause, problems)
+def check_library(library: Library, problems: Problems, jobs: int = 1) -> None:
+    """Append every template, lint and build problem in ``library`` to ``problems``
+    (``jobs``: processes for the clause checks and the preset builds of a large library)."""
+    rendered = _clause_checks(library, problems, jobs)
     ctx = _sample_context(library, None)
     for definition in library.definitions.values():
         for source, line, what in ((definition.body, definition.body_line, "definition"),
@@ -86,7 +95,7 @@ def check_library(library: Library, problems: Problems) -> None:
     check_facts(library, problems)
     check_analyzer_rules(library, problems)
     known = {(p.path, p.line, p.message) for p in problems.items}
-    problems.extend(_build_presets(library, known))
+    problems.extend(_build_presets(library, known, jobs))
 
 
 def _lint_clause(library: Library, clause: Clause, problems: Problems) -> None:
@@ -227,14 +236,39 @@ def _first_words(body: str) -> str:
     return "\n".join(line.lstrip()[:6] for line in body.splitlines())
 
 
-def _build_presets(library: Library, known: set[tuple[str, int, str]] | None = None
-                   ) -> list[Problem]:
+def _build_presets(library: Library, known: set[tuple[str, int, str]] | None = None,
+                   jobs: int = 1) -> list[Problem]:
     """Every preset built for each sample jurisdiction; a problem found in several builds is
     reported once, naming the builds it breaks, and not at all if the clause checks already
     reported it (``known``: path, line, message)."""
+    pairs = [(preset_id, sample) for preset_id in sorted(library.presets)
+             for sample in range(len(SAMPLE_JURISDICTIONS))]
+    by_sample = [[i for i, pair in enumerate(pairs) if pair[1] == sample]
+                 for sample in range(len(SAMPLE_JURISDICTIONS))]  # one sample's builds share renders
+    events = [event for chunk in _fan_out(_preset_events, (library, known, pairs), by_sample, jobs)
+              for event in chunk]
     seen: dict[tuple[str, int, int, str, str], list[str]] = {}
-    for preset_id in sorted(library.presets):
-        for sample in SAMPLE_JURISDICTIONS:
+    for _index, key, build in sorted(events, key=lambda event: event[0]):
+        seen.setdefault(key, []).append(build)
+    found = []
+    for (path, line, col, message, hint), builds in seen.items():
+        shown = ", ".join(builds[:4]) + (f" and {len(builds) - 4} more" if len(builds) > 4 else "")
+        found.append(Problem(path, line, col, f"preset {shown} does not build: {message}", hint))
+    return found
+
+
+def _preset_events(work: tuple[Library, Any, list[tuple[str, int]]], indexes: list[int]
+                   ) -> list[tuple[int, tuple[str, int, int, str, str], str]]:
+    """(build number, problem key, build name) for the builds ``indexes`` of ``pairs``; the
+    builds of one sample place share every render they can (templating.shared_renders)."""
+    from drafter.templating import shared_renders
+
+    library, known, pairs = work
+    events = []
+    with shared_renders():
+        for index in indexes:
+            preset_id, sample_index = pairs[index]
+            sample = SAMPLE_JURISDICTIONS[sample_index]
             data = {"jurisdiction": dict(sample), "preset": preset_id}
             source = answers_from_mapping(data, name="(check)")
             where = "a state-level draft" if sample["kind"] == "state" else \
@@ -254,12 +288,60 @@ def _build_presets(library: Library, known: set[tuple[str, int, str]] | None = N
                     located = problem.path != "(check)"
                     key = (problem.path if located else shown, problem.line if located else 1,
                            problem.col if located else 1, problem.message, problem.hint)
-                    seen.setdefault(key, []).append(f"'{preset_id}' for {where}")
-    found = []
-    for (path, line, col, message, hint), builds in seen.items():
-        shown = ", ".join(builds[:4]) + (f" and {len(builds) - 4} more" if len(builds) > 4 else "")
-        found.append(Problem(path, line, col, f"preset {shown} does not build: {message}", hint))
-    return found
+                    events.append((index, key, f"'{preset_id}' for {where}"))
+    return events
+
+
+def _clause_checks(library: Library, problems: Problems, jobs: int) -> list[str]:
+    """Templates and lint of every clause (in ``jobs`` processes for a large library), in
+    library order; returns each clause's rendered text."""
+    ids = list(library.clauses)
+    size = max(1, -(-len(ids) // max(1, jobs * 4)))  # a few chunks per process, in order
+    chunks = [ids[start:start + size] for start in range(0, len(ids), size)] \
+        if jobs > 1 and len(ids) >= _PARALLEL_FROM else [ids]
+    rendered: list[str] = []
+    for texts, found in _fan_out(_clause_chunk, library, chunks, jobs):
+        rendered.extend(texts)
+        problems.items.extend(found)
+    return rendered
+
+
+def _clause_chunk(library: Library, ids: list[str]) -> tuple[list[str], list[Problem]]:
+    found = Problems()
+    texts = []
+    for clause_id in ids:
+        clause = library.clauses[clause_id]
+        texts.append(_check_clause_templates(library, clause, found))
+        _lint_clause(library, clause, found)
+    return texts, found.items
+
+
+_PARALLEL_FROM = 200  # clauses: below this, starting processes costs more than it saves
+_FORKED: Any = None  # what the forked workers read (set just before the pool starts)
+
+
+def _fan_out(func: Any, shared: Any, chunks: list[Any], jobs: int) -> list[Any]:
+    """``[func(shared, chunk) for chunk in chunks]``, in ``jobs`` forked processes when asked
+    (the library is inherited, not sent); in this process where fork is unavailable."""
+    import multiprocessing
+
+    if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [func(shared, chunk) for chunk in chunks]
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED
+    _FORKED = (func, shared)
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_forked, chunks))
+    finally:
+        _FORKED = None
+
+
+def _forked(chunk: Any) -> Any:
+    func, shared = _FORKED
+    return func(shared, chunk)
 
 
 # ---------------------------------------------------------------- one pass, every problem once
@@ -296,7 +378,7 @@ def find_library(start: Path) -> Path | None:
     return None
 
 
-def run_check(library: Path | None = None) -> CheckReport:
+def run_check(library: Path | None = None, jobs: int = 1) -> CheckReport:
     """Check a library (the built-in one, or ``library`` overlaid on it) in one pass.
 
     Every stage runs whatever the others found: files the loader skips, schema, references,
@@ -317,7 +399,7 @@ def run_check(library: Path | None = None) -> CheckReport:
         problems.extend(unloaded_files(root, builtin=root == builtin))
     schema_failed = _lenient_entries(lib, problems)
     try:
-        check_library(lib, problems)
+        check_library(lib, problems, jobs)
     except DrafterError as exc:
         problems.extend(exc.problems)
     _check_lenient(lib, schema_failed, problems)

@@ -626,7 +626,9 @@ def states_show(state: str, library: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @click.option("--info", "show_info", is_flag=True,
               help="Also show style notes (severity info), which never fail a check.")
-def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes to use for a large library (200 clauses or more).")
+def check(library: Path | None, strict: bool, as_json: bool, show_info: bool, jobs: int) -> None:
     """Validate a clause library in one pass: files that would not load, schema, references,
     templates, lint, and every preset built for a city, a county and a state."""
     from drafter import api
@@ -634,7 +636,7 @@ def check(library: Path | None, strict: bool, as_json: bool, show_info: bool) ->
 
     if library is None:
         library = find_library(Path.cwd())
-    result = api.check(library=library)
+    result = api.check(library=library, jobs=jobs)
     failed = bool(result.errors) or (strict and bool(result.warnings))
     checked = getattr(result, "checked", "")
     if as_json:

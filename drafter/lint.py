@@ -198,11 +198,12 @@ def lint(target: Target) -> list[Problem]:
         from drafter.analyze import loophole_sentence_fits
 
         flagged: set[str] = set()
+        views = [(offset, sentence, shall_view(sentence)) for offset, sentence in _prose_sentences(text)]
         for pattern in loophole_patterns():
             if pattern.id in target.opens or pattern.id in flagged:
                 continue
-            for offset, sentence in _prose_sentences(text):
-                if loophole_sentence_fits(pattern, shall_view(sentence), text):
+            for offset, sentence, view in views:
+                if loophole_sentence_fits(pattern, view, text):
                     add(pattern.id, "warning", offset,
                         f"text shows {pattern.id} ({pattern.why}): '{_clip(sentence)}'",
                         "if this is intended, declare it in 'opens'; otherwise strengthen the text")

@@ -101,6 +101,9 @@ def _private_dir(path: Path) -> bool:
         return False
 
 
+_located: dict[Path, tuple[Path, bytes]] = {}  # base -> folder and key, checked once per process
+
+
 def _folder() -> tuple[Path, bytes] | None:
     """The entry folder and the HMAC key, or None when no safe folder is available."""
     if not enabled():
@@ -108,6 +111,16 @@ def _folder() -> tuple[Path, bytes] | None:
     base = _base()
     if base is None:
         return None
+    known = _located.get(base)
+    if known is not None and known[0].is_dir():
+        return known
+    found = _check_folder(base)
+    if found is not None:
+        _located[base] = found
+    return found
+
+
+def _check_folder(base: Path) -> tuple[Path, bytes] | None:
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -402,4 +415,5 @@ def clear_memory() -> None:
     """Forget the in-process copy (tests; a long-running program that changed the limits)."""
     global _memory_bytes
     _memory.clear()
+    _located.clear()
     _memory_bytes = 0

@@ -6,11 +6,13 @@ are the top-level ``clauses/`` and ``templates/`` folders.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@cache  # a stat per call; check asks for it once per sentence it lints
 def _builtin(name: str) -> Path:
     shipped = _PACKAGE / "_builtin" / name
     if shipped.is_dir():

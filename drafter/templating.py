@@ -21,6 +21,7 @@ import types
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -415,6 +416,27 @@ class RenderError(Exception):
         super().__init__(str(problem))
 
 
+# Renders shared by many builds of one library (drafter check builds every preset for three
+# sample places): (template, data) -> [(the calls it made to ref()/cite() and what they
+# returned, its text)]. A template is deterministic given its data and what its calls
+# return, so a render whose recorded calls, made again now, return the same is the same text.
+_Call = tuple[str, tuple, tuple, Any]  # name, positional and keyword arguments, result
+_SHARED: dict[tuple[Any, ...], list[tuple[tuple[_Call, ...], str]]] | None = None
+
+
+@contextmanager
+def shared_renders() -> Iterator[None]:
+    """While active, a render of the same template with equal data and equal ref()/cite()
+    results is done once (drafter check's preset builds)."""
+    global _SHARED
+    outer = _SHARED
+    _SHARED = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _SHARED = outer
+
+
 def render(source: str, context: Mapping[str, Any], *, display: str, first_line: int = 1,
            what: str = "template") -> str:
     """Render ``source`` (which starts at ``first_line`` of ``display``) in the sandbox.
@@ -422,6 +444,47 @@ def render(source: str, context: Mapping[str, Any], *, display: str, first_line:
     The context is handed over read-only and each render has its own budget, so a render
     sees the same values and limits whatever any earlier render did.
     """
+    shared = _SHARED
+    if shared is None:
+        return _render(source, context, display=display, first_line=first_line, what=what)
+    calls = {name: value for name, value in context.items() if callable(value)}
+    data = tuple((name, value) for name, value in context.items() if name not in calls)
+    try:
+        key: tuple[Any, ...] = (source, display, first_line, what, repr(data))
+    except Exception:  # noqa: BLE001 - data without a faithful repr is simply not shared
+        return _render(source, context, display=display, first_line=first_line, what=what)
+    for made, text in shared.get(key, ()):
+        if _same_calls(made, calls):
+            return text
+    log: list[_Call] = []
+    recording = {**context, **{name: _recorder(name, func, log) for name, func in calls.items()}}
+    text = _render(source, recording, display=display, first_line=first_line, what=what)
+    shared.setdefault(key, []).append((tuple(log), text))
+    return text
+
+
+def _same_calls(made: tuple[_Call, ...], calls: Mapping[str, Any]) -> bool:
+    for name, args, kwargs, result in made:
+        func = calls.get(name)
+        try:
+            if func is None or func(*args, **dict(kwargs)) != result:
+                return False
+        except Exception:  # noqa: BLE001 - a call that fails now did not fail then
+            return False
+    return True
+
+
+def _recorder(name: str, func: Callable[..., Any], log: list[_Call]) -> Callable[..., Any]:
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        result = func(*args, **kwargs)
+        log.append((name, args, tuple(sorted(kwargs.items())), result))
+        return result
+
+    return recorded
+
+
+def _render(source: str, context: Mapping[str, Any], *, display: str, first_line: int,
+            what: str) -> str:
     def problem(line: int, message: str, hint: str = "") -> RenderError:
         return RenderError(Problem(display, line, 0, f"{what} {message}", hint))
 

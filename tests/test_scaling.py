@@ -110,3 +110,37 @@ def test_doubling_the_library_costs_at_most_two_and_a_half_times(
         assert t_large / t_small <= LIMIT, (
             f"{task}: +{large} clauses took {t_large:.2f} s CPU, {t_large / t_small:.2f}x "
             f"+{small} ({t_small:.2f} s); at most {LIMIT}x")
+
+
+# ------------------------------------------------------------------ check shares work, in order
+
+def test_shared_renders_are_the_same_text_and_follow_ref() -> None:
+    from drafter.templating import render, shared_renders
+
+    source = "{{ jurisdiction.name }}: see {{ ref('x') }}.\n"
+    labels = iter(["Section 1", "Section 1", "Section 2", "Section 2"])
+    calls = []
+
+    def ref(target: str) -> str:
+        calls.append(target)
+        return next(labels)
+
+    with shared_renders():
+        first = render(source, {"jurisdiction": {"name": "A"}, "ref": ref}, display="a.md")
+        same = render(source, {"jurisdiction": {"name": "A"}, "ref": ref}, display="a.md")
+        moved = render(source, {"jurisdiction": {"name": "A"}, "ref": ref}, display="a.md")
+        other = render(source, {"jurisdiction": {"name": "B"}, "ref": lambda t: "Section 9"}, display="a.md")
+    assert first == same == "A: see Section 1.\n"
+    assert moved == "A: see Section 2.\n"  # ref() now answers otherwise: rendered again
+    assert other == "B: see Section 9.\n"
+    assert calls == ["x", "x", "x", "x"]  # every render's calls are made (replayed or real)
+
+
+def test_check_with_jobs_reports_exactly_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafter import checks
+
+    monkeypatch.setattr(checks, "_PARALLEL_FROM", 1)  # fan out even the built-in library
+    alone = checks.run_check(None, jobs=1)
+    shared = checks.run_check(None, jobs=2)
+    assert alone.problems == shared.problems and alone.counts == shared.counts
+    assert alone.counts["clauses"] > 40
