@@ -12,8 +12,6 @@ Names are imported on first use, so ``import drafter`` (and ``drafter --help``) 
 
 from __future__ import annotations
 
-from typing import Any
-
 __version__ = "0.1.0"
 
 _EXPORTS = {
@@ -28,7 +26,7 @@ _EXPORTS = {
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:  # (no typing import: it costs start-up time)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'drafter' has no attribute {name!r}")

@@ -1,3 +1,4 @@
-from drafter.cli import main
+from drafter.launch import main
 
-main()
+if __name__ == "__main__":
+    main()

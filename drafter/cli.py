@@ -533,9 +533,9 @@ def clauses() -> None:
 @handle_errors
 def clauses_list(library: Path | None, area: str | None, as_json: bool) -> None:
     """List the clauses, in the order a draft uses them."""
-    from drafter import api
+    from drafter.library_index import list_clauses
 
-    records = api.list_clauses(library=library, area=area)
+    records = list_clauses(library=library, area=area)  # an unchanged library's index: no loading
     if as_json:
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return

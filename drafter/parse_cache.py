@@ -29,22 +29,18 @@ template is compiled again.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import hmac
-import json
 import os
-import secrets
 import stat
-import tempfile
 import time
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarbool import ScalarBoolean
 
 from drafter import limits
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: drafter --help reads this cache
+    from typing import Any
 
 FORMAT = "3"
 _PREFIX = b'{"mac":"'
@@ -136,6 +132,9 @@ def _secret(folder: Path) -> bytes | None:
     path = folder / _KEY_FILE
     existing = _read_small(path, 64)
     if existing is None:
+        import secrets
+        import tempfile
+
         try:
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "w") as handle:
@@ -183,6 +182,8 @@ def _read_small(path: Path, limit: int) -> bytes | None:
 def _encode(value: Any) -> Any:
     """JSON for ``value``, or _NotCacheable if decoding would not give back an equal value
     of a type pydantic treats the same (the first and the second run must agree)."""
+    CommentedMap, CommentedSeq, ScalarBoolean = _ruamel_types()  # noqa: N806
+    import datetime as dt
     if value is None or type(value) is bool:
         return value
     if isinstance(value, ScalarBoolean):  # an int subclass, not a bool: validates differently
@@ -204,8 +205,24 @@ def _encode(value: Any) -> Any:
     raise _NotCacheable  # tagged scalars, sets, ordered maps, binary, datetimes, ...
 
 
+def _ruamel_types() -> tuple[type, type, type]:
+    """ruamel's round-trip types, imported when a parse is first stored (not for reads)."""
+    global _RUAMEL
+    if _RUAMEL is None:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.scalarbool import ScalarBoolean
+
+        _RUAMEL = (CommentedMap, CommentedSeq, ScalarBoolean)
+    return _RUAMEL
+
+
+_RUAMEL: tuple[type, type, type] | None = None
+
+
 def _decode(value: Any) -> Any:
     """The plain data an entry holds; ValueError if it is not of the shape _encode writes."""
+    import datetime as dt
+
     if isinstance(value, dict):
         if set(value) == {"__date__"}:
             if not isinstance(value["__date__"], str):
@@ -220,6 +237,8 @@ def _decode(value: Any) -> Any:
 
 
 def _body(key: str, data: Any) -> str | None:
+    import json
+
     try:
         encoded = _encode(data)
     except (_NotCacheable, RecursionError):
@@ -228,6 +247,8 @@ def _body(key: str, data: Any) -> str | None:
 
 
 def _load(body: str | bytes, key: str) -> Any:
+    import json
+
     entry = json.loads(body)
     if not (isinstance(entry, dict) and set(entry) == {"format", "key", "data"}
             and entry["format"] == FORMAT and entry["key"] == key):
@@ -309,6 +330,8 @@ def put(text: str, data: Any) -> None:
         return
     folder, secret = located
     body_bytes = body.encode("ascii")
+    import tempfile
+
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
@@ -399,6 +422,8 @@ def put_blob(kind: str, key: str, payload: bytes) -> None:
         return
     folder, secret = located
     target = _blob_path(folder, key)
+    import tempfile
+
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
