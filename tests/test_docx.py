@@ -13,6 +13,7 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 from drafter import api
+from drafter.errors import DrafterError
 
 from .conftest import SAMPLES
 
@@ -104,6 +105,14 @@ def test_illegal_xml_characters_never_corrupt(tmp_path: Path) -> None:
     answers.write_text('jurisdiction:\n  name: "Spring\\x01field \\u0007<&>"\n  kind: city\n'
                        "  state: IL\n", encoding="utf-8")
     out = tmp_path / "a.docx"
+    # Characters Word cannot hold are a located error (issue 16), never a corrupt package.
+    with pytest.raises(DrafterError) as caught:
+        api.build(answers=answers, output=out, formats=["docx"])
+    problem = caught.value.problems[0]
+    assert problem.line == 2 and "name" in str(problem)
+    assert not out.exists()
+    answers.write_text('jurisdiction:\n  name: "Springfield <&>"\n  kind: city\n  state: IL\n',
+                       encoding="utf-8")
     api.build(answers=answers, output=out, formats=["docx"])
     word = open_docx(io.BytesIO(out.read_bytes()))
     assert any("Springfield <&>" in p.text for p in word.paragraphs)
