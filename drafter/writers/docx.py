@@ -40,6 +40,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from drafter.docmodel import Document, Note, Run
 from drafter.layout import LEVEL_STYLES, Line, citation_runs, layout, markdown_runs, signer_text
@@ -90,12 +91,15 @@ class DocxWriter:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         self.word = word
+        self._body = body
+        self._sect_pr = body.find(qn("w:sectPr"))  # every paragraph goes in front of it, in order
         self.document = document
         self.revision_date = document.properties.get("date", "2000-01-01") + "T00:00:00Z"
         self._page_setup(word)
         _outline_styles(word)
         _set_language(word, self.language)
         self._abstract_id = self._define_list(word)
+        self._start_numbering(word)
         self._header_footer(word, document)
         for line in lines if lines is not None else layout(document):
             self._emit(line)
@@ -153,6 +157,11 @@ class DocxWriter:
             fmt.space_before = Pt(0)
             fmt.space_after = Pt(0)
             fmt.line_spacing = pitch
+            # A border's padding would push text off the 28-line grid the numbers are printed on.
+            p_pr = style.element.find(qn("w:pPr"))
+            border = p_pr.find(qn("w:pBdr")) if p_pr is not None else None
+            if border is not None:
+                p_pr.remove(border)
         sect_pr = word.sections[0]._sectPr
         numbering = OxmlElement("w:lnNumType")
         numbering.set(qn("w:countBy"), "1")
@@ -200,15 +209,48 @@ class DocxWriter:
             num_pr.get_or_add_numId().val = base.numId
         return abstract_id
 
+    def _start_numbering(self, word: WordDocument) -> None:
+        """Where new w:num elements go and which ids are taken (read once, not per list)."""
+        numbering = word.part.numbering_part.element
+        self._num_ids = {int(n) for n in numbering.xpath("./w:num/@w:numId")}
+        self._next_num = 1
+        self._numbering = numbering
+        self._num_successor = numbering.find(qn("w:numIdMacAtCleanup"))
+
     def _list_for(self, key: str) -> int:
-        """The list instance of a section: every level starts again at 1."""
-        if key not in self._lists:
-            numbering = self.word.part.numbering_part.element
-            num = numbering.add_num(self._abstract_id)
-            for ilvl in range(len(LEVEL_STYLES)):
-                num.add_lvlOverride(ilvl).add_startOverride(1)
-            self._lists[key] = num.numId
-        return self._lists[key]
+        """The list instance of a section: every level starts again at 1.
+
+        The same w:num python-docx's ``add_num`` makes (the lowest unused id, before
+        w:numIdMacAtCleanup), with the taken ids kept in a set instead of read from the
+        part on every call."""
+        found = self._lists.get(key)
+        if found is not None:
+            return found
+        while self._next_num in self._num_ids:
+            self._next_num += 1
+        num_id = self._next_num
+        self._num_ids.add(num_id)
+        num = OxmlElement("w:num")
+        num.set(_W_NUM_ID, str(num_id))
+        _child(num, "w:abstractNumId", val=str(self._abstract_id))
+        for ilvl in range(len(LEVEL_STYLES)):
+            _child(_child(num, "w:lvlOverride", ilvl=str(ilvl)), "w:startOverride", val="1")
+        if self._num_successor is not None:
+            self._num_successor.addprevious(num)
+        else:
+            self._numbering.append(num)
+        self._lists[key] = num_id
+        return num_id
+
+    def _paragraph(self) -> Paragraph:
+        """A new empty paragraph at the end of the body (python-docx's ``add_paragraph`` looks
+        for w:sectPr among all the body's children each time)."""
+        p = OxmlElement("w:p")
+        if self._sect_pr is not None:
+            self._sect_pr.addprevious(p)
+        else:
+            self._body.append(p)
+        return Paragraph(p, self.word._body)
 
     def _header_footer(self, word: WordDocument, document: Document) -> None:
         section = word.sections[0]
@@ -240,7 +282,7 @@ class DocxWriter:
         if line.kind == "signature":
             self._signature(line)
             return
-        paragraph = self.word.add_paragraph()
+        paragraph = self._paragraph()
         paragraph._p.style = line.style
         for run in line.runs:
             self._run(paragraph, run)
@@ -262,7 +304,7 @@ class DocxWriter:
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.keep_together = True
             for tally in self.document.signature.tally:
-                vote = self.word.add_paragraph()
+                vote = self._paragraph()
                 vote._p.style = "OrdVote"
                 vote.add_run(tally)
                 vote.paragraph_format.keep_with_next = True
@@ -277,37 +319,27 @@ class DocxWriter:
         text = strip_illegal(run.text)
         if run.cite and not self.footnotes:
             text = _plain(self.document.citations.get(run.cite, text))
-        element = OxmlElement("w:r")
-        rpr = _child(element, "w:rPr")
-        if run.link:
-            _child(rpr, "w:rStyle", val="Hyperlink")
-        if run.bold:
-            _child(rpr, "w:b")
-        if run.italic:
-            _child(rpr, "w:i")
-        if run.strike:
-            _child(rpr, "w:strike")
-        if run.underline:
-            _child(rpr, "w:u", val="single")
-        deleted = run.change == "del"
-        t = _child(element, "w:delText" if deleted else "w:t")
-        t.text = text
-        t.set(qn("xml:space"), "preserve")
         container = paragraph._p
         if run.link:
-            link = OxmlElement("w:hyperlink")
-            link.set(qn("w:anchor"), bookmark_name(run.link))
-            link.set(qn("w:history"), "1")
-            container.append(link)
-            container = link
+            container = _sub(container, "w:hyperlink", anchor=bookmark_name(run.link), history="1")
         if run.change:
-            wrapper = OxmlElement(f"w:{run.change}")
-            wrapper.set(qn("w:id"), str(self._next_id()))
-            wrapper.set(qn("w:author"), REVISION_AUTHOR)
-            wrapper.set(qn("w:date"), self.revision_date)
-            container.append(wrapper)
-            container = wrapper
-        container.append(element)
+            container = _sub(container, f"w:{run.change}", id=str(self._next_id()),
+                             author=REVISION_AUTHOR, date=self.revision_date)
+        element = _sub(container, "w:r")
+        rpr = _sub(element, "w:rPr")
+        if run.link:
+            _sub(rpr, "w:rStyle", val="Hyperlink")
+        if run.bold:
+            _sub(rpr, "w:b")
+        if run.italic:
+            _sub(rpr, "w:i")
+        if run.strike:
+            _sub(rpr, "w:strike")
+        if run.underline:
+            _sub(rpr, "w:u", val="single")
+        t = _sub(element, "w:delText" if run.change == "del" else "w:t")
+        t.text = text
+        t.set(_XML_SPACE, "preserve")
         if run.cite and self.footnotes and run.cite in self.document.citations:
             container.append(self._footnote_reference(self.document.citations[run.cite]))
 
@@ -404,7 +436,7 @@ class DocxWriter:
 
     def _signature(self, line: Line) -> None:
         signature = self.document.signature
-        spacer = self.word.add_paragraph()
+        spacer = self._paragraph()
         spacer._p.style = "OrdSignature"
         spacer.paragraph_format.space_before = Pt(24)
         spacer.paragraph_format.keep_with_next = True
@@ -585,6 +617,27 @@ def _xml(element) -> str:  # noqa: ANN001
     from lxml import etree
 
     return etree.tostring(element, encoding="unicode")
+
+
+_W_NUM_ID = qn("w:numId")
+_XML_SPACE = qn("xml:space")
+_CLARK: dict[str, str] = {}
+
+
+def _clark(tag: str) -> str:
+    name = _CLARK.get(tag)
+    if name is None:
+        name = _CLARK[tag] = qn(tag)
+    return name
+
+
+def _sub(parent, tag: str, **attrs: str):  # noqa: ANN001, ANN202 - lxml elements
+    """A new last child of ``parent``, made in place by lxml (same element and namespace as
+    ``_child``, without python-docx's per-element namespace map)."""
+    element = etree.SubElement(parent, _clark(tag))
+    for key, value in attrs.items():
+        element.set(_clark(f"w:{key}"), value)
+    return element
 
 
 def _child(parent, tag: str, **attrs: str):  # noqa: ANN001, ANN202 - lxml elements
