@@ -391,12 +391,17 @@ def run_check(library: Path | None = None, jobs: int = 1) -> CheckReport:
 
     builtin = builtin_clauses()
     overlay = library
+    base = None
     if overlay is not None and overlay.is_dir() and overlay.resolve() == builtin.resolve():
         overlay = None  # the built-in library itself (a checkout's clauses/)
+    elif overlay is not None and (overlay / "taxonomy.yaml").is_file():
+        # a whole library (a clone's clauses/, perhaps of a newer drafter than the one
+        # installed): check it in place of the installed one, not overlaid on it
+        base, overlay = overlay, None
     problems = Problems()
-    lib = load_library(overlay, problems)
+    lib = load_library(overlay, problems, base=base)
     for root in lib.roots:
-        problems.extend(unloaded_files(root, builtin=root == builtin))
+        problems.extend(unloaded_files(root, builtin=root in (builtin, base)))
     schema_failed = _lenient_entries(lib, problems)
     try:
         check_library(lib, problems, jobs)
@@ -408,7 +413,9 @@ def run_check(library: Path | None = None, jobs: int = 1) -> CheckReport:
     counts = {"clauses": len(lib.clauses), "definitions": len(lib.definitions),
               "authorities": len(lib.authorities), "presets": len(lib.presets),
               "states": len(lib.states)}
-    if overlay is None:
+    if base is not None:
+        checked = f"the library at {display_path(base)}"
+    elif overlay is None:
         checked = f"the built-in library at {display_path(builtin)}"
     else:
         checked = f"{display_path(overlay)} (overlaid on the built-in library at {display_path(builtin)})"

@@ -112,13 +112,17 @@ class Library:
         return groups
 
 
-def load_library(extra: Path | None = None, problems: Problems | None = None) -> Library:
+def load_library(extra: Path | None = None, problems: Problems | None = None, *,
+                 base: Path | None = None) -> Library:
     """Load the built-in library, overlaid by ``extra`` if given, and cross-check it.
 
+    ``base`` replaces the built-in library with another whole one (a checkout's ``clauses/``,
+    with its taxonomy; its sibling ``templates/`` too, when there is one), so a lawyer
+    editing a clone checks what they edit rather than the copy installed with drafter.
     Problems are appended to ``problems`` (or raised, if no collector is passed).
     """
     collector = problems if problems is not None else Problems()
-    roots = [builtin_clauses()]
+    roots = [base or builtin_clauses()]
     if extra is not None:
         if not extra.is_dir():
             collector.add(display_path(extra), message="library folder not found",
@@ -129,7 +133,8 @@ def load_library(extra: Path | None = None, problems: Problems | None = None) ->
     _load_taxonomy(library, collector)
     for root in roots:
         _load_root(library, root, collector)
-    _load_templates(library, builtin_templates(), collector)
+    templates = base.parent / "templates" if base is not None else None
+    _load_templates(library, templates if templates and templates.is_dir() else builtin_templates(), collector)
     cross_check(library, collector)
     if problems is None:
         collector.raise_errors()
@@ -147,7 +152,7 @@ def _split_commentary(body: str, body_line: int) -> tuple[str, str, int]:
 
 
 def _load_taxonomy(library: Library, problems: Problems) -> None:
-    path = builtin_clauses() / "taxonomy.yaml"
+    path = library.roots[0] / "taxonomy.yaml"
     doc = load_yaml_file(path, problems, display_path(path))
     if doc is None:
         return
