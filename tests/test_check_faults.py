@@ -155,11 +155,12 @@ FAULTS = [
                                 '"Judicial warrant" shall mean'),
      "definitions/judicial-warrant.md", '"Judicial warrant"', "error",
      "a definition must begin '\"Judicial warrant\" means' (or 'includes')"),
-    ("term defined twice", lambda r: write("definitions/judge-warrant.md", (
+    # (one whole library: the first of the two files, in load order, names the other)
+    ("term defined twice", lambda r: write("definitions/judicial-warrant-copy.md", (
         r / "definitions/judicial-warrant.md").read_text().replace(
-        "id: def.judicial-warrant", "id: def.judge-warrant"))(r),
-     "definitions/judge-warrant.md", "term:", "error",
-     re.compile(r"^term 'Judicial warrant' is also defined in .*judicial-warrant.md$")),
+        "id: def.judicial-warrant", "id: def.judicial-warrant-copy"))(r),
+     "definitions/judicial-warrant.md", "term:", "error",
+     re.compile(r"^term 'Judicial warrant' is also defined in .*judicial-warrant-copy.md$")),
     ("preset unknown clause", replace("presets/strong.yaml", "  - policing.schools-limits",
                                       "  - policing.schools-limitz"),
      "presets/strong.yaml", "schools-limitz", "error", "unknown clause id 'policing.schools-limitz'"),
