@@ -42,10 +42,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from genlib import every_clause_answers, make_library  # noqa: E402
+from genlib import make_library  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "oakland-ca.yaml"
 DRAFTER = [sys.executable, "-m", "drafter"]
+_SCRIPT = Path(sys.executable).with_name("drafter")  # the console script a person types
+COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else DRAFTER
 STATES = ["CA", "IL", "OR", "WA", "NY", "NJ", "MA", "CO", "MN", "NM", "TX", "FL"]
 KINDS = ["city", "county", "town"]
 ANALYZE_SIZES = {"10 KB": 10_000, "100 KB": 100_000, "1 MB": 1_000_000, "5 MB": 5_000_000}
@@ -64,6 +66,7 @@ class Sample:
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
+    refused: int = 0  # runs that exited 1 (check with errors, analyze past its size limit)
 
     @property
     def w(self) -> float:
@@ -81,8 +84,8 @@ class Command:
     fresh_cache: bool = False  # an empty XDG_CACHE_HOME for every run (a cold start)
 
 
-def run_once(command: Command, cwd: Path) -> tuple[float, float, float]:
-    """(wall s, CPU s of the process, max RSS MB) of one run."""
+def run_once(command: Command, cwd: Path) -> tuple[float, float, float, int]:
+    """(wall s, CPU s of the process, max RSS MB, exit code) of one run."""
     env = dict(os.environ if command.env is None else command.env)
     scratch = None
     if command.fresh_cache:
@@ -98,7 +101,7 @@ def run_once(command: Command, cwd: Path) -> tuple[float, float, float]:
         shutil.rmtree(scratch, ignore_errors=True)
     if proc.returncode not in (0, 1):  # check exits 1 on a library with errors
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(command.argv)}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
 
 
 def interleave(commands: dict[str, Command], rounds: int, cwd: Path, warmup: int = 1) -> dict[str, Sample]:
@@ -110,7 +113,8 @@ def interleave(commands: dict[str, Command], rounds: int, cwd: Path, warmup: int
     samples = {name: Sample() for name in names}
     for index in range(rounds):
         for name in names if index % 2 == 0 else reversed(names):
-            wall, cpu, rss = run_once(commands[name], cwd)
+            wall, cpu, rss, code = run_once(commands[name], cwd)
+            samples[name].refused += code != 0
             samples[name].wall.append(wall)
             samples[name].cpu.append(cpu)
             samples[name].rss.append(rss)
@@ -125,7 +129,8 @@ def table(title: str, samples: dict[str, Sample], base: str | None = None) -> No
     for name, s in samples.items():
         ratio_w = f"{s.w / ref.w:.2f}x" if ref else ""
         ratio_c = f"{s.c / ref.c:.2f}x" if ref else ""
-        print(f"| {name} | {_t(s.w)} | {_t(s.c)} | {max(s.rss):.0f} MB | {ratio_w} | {ratio_c} |")
+        shown = f"{name} (exit 1: refused or errors)" if s.refused else name
+        print(f"| {shown} | {_t(s.w)} | {_t(s.c)} | {max(s.rss):.0f} MB | {ratio_w} | {ratio_c} |")
     sys.stdout.flush()
 
 
@@ -192,10 +197,11 @@ def check_has_jobs() -> bool:
 def startup(work: Path, rounds: int, verdicts: Verdicts) -> None:
     commands = {
         "python -c pass": Command([sys.executable, "-c", "pass"]),
-        "drafter --help": Command([*DRAFTER, "--help"]),
-        "drafter --version": Command([*DRAFTER, "--version"]),
-        "drafter clauses list": Command([*DRAFTER, "clauses", "list"]),
-        "drafter clauses list --json": Command([*DRAFTER, "clauses", "list", "--json"]),
+        "drafter --help": Command([*COMMAND, "--help"]),
+        "python -m drafter --help": Command([*DRAFTER, "--help"]),
+        "drafter --version": Command([*COMMAND, "--version"]),
+        "drafter clauses list": Command([*COMMAND, "clauses", "list"]),
+        "drafter clauses list --json": Command([*COMMAND, "clauses", "list", "--json"]),
     }
     samples = interleave(commands, rounds * 3, work, warmup=2)
     table("1. Start-up", samples, "python -c pass")
@@ -234,7 +240,13 @@ def every_clause(work: Path, sizes: list[int], libs: dict[int, Path | None], pan
     results: dict[int, dict[str, Sample]] = {}
     for size in [0, *sizes]:
         lib = libs[size]
-        answers = every_clause_answers(work / f"all{size}.yaml", lib)
+        answers = work / f"all{size}.yaml"
+        # in a child process: loading a large library here would raise this process's size,
+        # which every command started from it then reports as its own max RSS (fork + exec)
+        subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                        "from pathlib import Path; from genlib import every_clause_answers; "
+                        "every_clause_answers(Path(sys.argv[2]), Path(sys.argv[3]) if sys.argv[3] else None)",
+                        str(Path(__file__).resolve().parent), str(answers), str(lib or "")], check=True)
         extra = ["--library", str(lib)] if lib else []
         md = work / f"all{size}.md"
         subprocess.run([*DRAFTER, "build", str(answers), "-o", str(md), "--force", "-q", *extra], check=True)
@@ -318,7 +330,7 @@ def batch_series(work: Path, count: int, pandoc: str | None) -> None:
         writer.writerow(["name", "kind", "state"])
         for index in range(count):
             writer.writerow([f"Place {index:03d}", KINDS[index % len(KINDS)], STATES[index % len(STATES)]])
-    wall, cpu, _ = run_once(Command([*DRAFTER, "batch", str(csv_path), "-o", str(work / "batch"), "-q"]), work)
+    wall, cpu, _, _ = run_once(Command([*DRAFTER, "batch", str(csv_path), "-o", str(work / "batch"), "-q"]), work)
     print(f"\n### 6. Batch of {count}\n\ndrafter batch: {wall:.1f} s wall, {cpu:.1f} s CPU")
     if pandoc:
         drafts = work / "pandoc-batch"
