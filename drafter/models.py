@@ -183,6 +183,7 @@ class Passage(Strict):
 
     about: NonEmpty  # what the passage does, for counsel and `drafter states show`
     summary: Summary | None = None  # the clause's plain summary without it (fact sheets)
+    title: str | None = None  # the section's title without it, where the title names it
 
 
 class ClauseMeta(Strict):

@@ -443,7 +443,7 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
         state_notes = [Para([Run("State law.", bold=True), Run(" " + text)])
                        for text in state_section_notes(library, selection, clause.id)]
         note = r.note(clause, slot.codified, extra=state_notes) if annotate else None
-        return Section(clause.id, slot.label, slot.ref, clause.meta.title, blocks, note,
+        return Section(clause.id, slot.label, slot.ref, selection.title(clause), blocks, note,
                        codified=slot.codified)
 
     def definitions_section(clause: Clause) -> Section:
@@ -677,12 +677,12 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
     if by_law:
         add("Left out of this draft.", " ".join(
             f"Because of {_short_law(library, law)}: {'; '.join(titles)}." for law, titles in by_law.items()))
-    uncertain = [c.meta.title for c in selection.clauses
+    uncertain = [selection.title(c) for c in selection.clauses
                  if state.risky.keys() & {c.id, *c.meta.provisions}]
     if uncertain:
         add("Legally uncertain here.", "; ".join(f"\u201c{t}\u201d" for t in uncertain)
             + f". {rule.name} law may reach these sections; they are kept, and each one's note says why.")
-    changed = [c.meta.title for c in selection.clauses if c.id in selection.changes]
+    changed = [selection.title(c) for c in selection.clauses if c.id in selection.changes]
     if changed:
         add("Changed because of state law.", "; ".join(f"\u201c{t}\u201d" for t in changed)
             + ". Each of these sections' notes says what was changed and why.")

@@ -17,7 +17,7 @@ from typing import Any
 from drafter import statelaw
 from drafter.errors import Location, Problem, Problems
 from drafter.library import Clause, Library
-from drafter.models import US_STATES, Answers, JurisdictionForm, Profile, StateRule
+from drafter.models import US_STATES, Answers, JurisdictionForm, Profile
 from drafter.resources import display_path
 from drafter.sources import YamlDoc, load_yaml_file, validate
 from drafter.statelaw import Reason, StateOutcome
@@ -96,14 +96,29 @@ class Selection:
     profile: Profile
     form: JurisdictionForm
     layout: str
-    state_rule: StateRule | None
     warnings: list[Problem] = field(default_factory=list)
-    withheld: list[str] = field(default_factory=list)  # clause ids state law removed
-    barred: list[str] = field(default_factory=list)  # provisions, clauses, passages withheld here
     state: StateOutcome | None = None  # the state law applied, on the draft's date
-    withheld_why: dict[str, Reason] = field(default_factory=dict)  # clause id -> why
+    withheld_why: dict[str, Reason] = field(default_factory=dict)  # clause id -> why state law removed it
     changes: dict[str, list[str]] = field(default_factory=dict)  # clause id -> what changed, why
     below_floor: dict[str, str] = field(default_factory=dict)  # clause id -> floor (kept on request)
+
+    @property
+    def withheld(self) -> list[str]:
+        """Clause ids state law removed from this draft."""
+        return sorted(self.withheld_why)
+
+    def title(self, clause: Clause) -> str:
+        """The section's title as this draft prints it: without a withheld passage it names."""
+        barred = self.state.withheld if self.state is not None else {}
+        for name, passage in clause.meta.passages.items():
+            if passage.title and f"{clause.id}#{name}" in barred:
+                return passage.title
+        return clause.meta.title
+
+    @property
+    def barred(self) -> list[str]:
+        """Provisions, clauses and passages state law withholds here (``jurisdiction.withheld``)."""
+        return sorted(self.state.withheld) if self.state is not None else []
 
 
 AREA_RANK = {"detainers": 0, "information": 1, "access": 2, "policing": 3, "structure": 4}
@@ -201,7 +216,7 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
         for need in library.clauses[cid].meta.requires:
             if need in selected:
                 continue
-            why = withheld.get(need) or (_state_blocks(library, state, need) if state else None)
+            why = withheld.get(need) or (statelaw.blocks(library, state, need) if state else None)
             if why and need not in excluded:
                 # What state law removes takes with it every clause that cannot stand alone.
                 selected.discard(cid)
@@ -251,10 +266,8 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
     problems.raise_errors()
     assert form is not None
     clauses = sorted((library.clauses[cid] for cid in selected), key=clause_order)
-    barred = sorted(state.withheld) if state is not None else []
     return Selection(source, preset_id, clauses, params, library.profiles[profile_id],
-                     form, layout, rule, warnings,
-                     sorted(withheld), barred, state, dict(withheld), changes, below_floor)
+                     form, layout, warnings, state, dict(withheld), changes, below_floor)
 
 
 # Answers-file fields that override the same item of the jurisdiction form.
@@ -266,10 +279,6 @@ ANSWER_OVERRIDES = {"governing_body": "governing_body", "presiding_officer": "pr
 
 
 STRENGTH_RANK = {"strongest": 0, "strong": 1, "baseline": 2}
-
-
-def _state_blocks(library: Library, state: StateOutcome, cid: str) -> Reason | None:
-    return statelaw.blocks(library, state, cid)
 
 
 def _state_warnings(library: Library, state: StateOutcome, source: AnswersFile,
@@ -300,8 +309,8 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
     rule = state.rule
     barred = state.withheld
 
-    def blocked(cid: str) -> Reason | None:
-        return _state_blocks(library, state, cid)
+    def allowed(cid: str) -> bool:
+        return statelaw.available(library, state, cid)
 
     def alternatives(cid: str) -> list[str]:
         """The other variants of a clause's group, strongest first."""
@@ -329,7 +338,7 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
                              hint="include a stronger variant, or pass --below-floor to build it with a "
                                   "boxed warning")
             continue
-        better = next((a for a in alternatives(cid) if a not in state.below and not blocked(a)), None)
+        better = next((a for a in alternatives(cid) if allowed(a)), None)
         selected.discard(cid)
         if better is None:
             withheld[cid] = Reason(floor.law, f"{law}: {floor.note}", "secures")
@@ -343,11 +352,11 @@ def _apply_state(library: Library, state: StateOutcome, source: AnswersFile, sel
                                 severity="warning"))
 
     for cid in sorted(selected):
-        why = blocked(cid)
+        why = statelaw.blocks(library, state, cid)
         if why is None:
             continue
         selected.discard(cid)
-        other = next((a for a in alternatives(cid) if not blocked(a) and a not in state.below), None)
+        other = next((a for a in alternatives(cid) if allowed(a)), None)
         if other is not None and other not in selected:
             selected.add(other)
             changes.setdefault(other, []).append(f"Used instead of a variant state law rules out. {why}")
