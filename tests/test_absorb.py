@@ -22,18 +22,10 @@ from drafter.library import load_library
 from drafter.resources import builtin_clauses
 from drafter.writers.docx import bookmark_name
 
+from .conftest import MINIMAL_ANSWERS
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-ANSWERS = """\
-jurisdiction:
-  name: Springfield
-  kind: city
-  state: IL
-  police: Springfield Police Department
-preset: strongest
-output:
-  date: 2026-01-15
-  commentary: none
-"""
+ANSWERS = MINIMAL_ANSWERS.lstrip("\n") + "  commentary: none\n"  # the clean council copy
 TRACKED_A = "detainers.no-holds"
 TRACKED_B = "information.release-info-none"
 DIRECT = "detainers.no-transfer"
