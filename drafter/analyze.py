@@ -41,6 +41,7 @@ from drafter.analyzer_rules import AnalyzerRules, LoopholePattern, Mandate, Rule
 from drafter.legal_reader import (
     DEFINES,
     DEFINITION,
+    DEFINITIONS_TITLE,
     DELETED,
     WHEREAS,
     Unit,
@@ -54,6 +55,11 @@ PROTECTIVE_AREAS = ("detainer.", "info.", "access.")
 SUBSTANTIVE_AREAS = ("detainer.", "info.", "access.", "policing.")
 ENFORCING = ("structure.private-right-of-action", "structure.independent-complaints",
              "structure.reporting")
+# Provisions that work by themselves: conduct that is no longer a crime needs no one to enforce the
+# change, and a savings clause protects no one, so neither calls for a remedy (loophole.no-enforcement).
+SELF_EXECUTING = ("policing.street-vending", "policing.civil-infractions", "policing.record-relief",
+                  "info.narrow-1373-savings")
+LEGISLATION = re.compile(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b")
 # Ids only a whole reading decides (no single sentence shows them).
 INFERRED = ("structure.definitions", "structure.no-reversal")
 IMPORTANT = ("detainer.no-hold", "detainer.no-civil-arrest", "detainer.no-transfer", "detainer.no-287g",
@@ -248,7 +254,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     text = DELETED.sub(" ", text)
     parts = units(text)
     hollow = hollow_terms(text)
-    definitions = [u for u in parts if u.definition and (DEFINES.search(u.own) or DEFINITION.match(u.own))]
+    definitions = [u for u in parts if u.definition and (DEFINES.search(u.own) or DEFINITION.match(u.own)
+                                                          or DEFINITIONS_TITLE.search(u.title[:80]))]
     operative = [u for u in parts if not u.definition and not u.heading and not u.lead and not u.preamble]
     document = {id(rule): bool(rule.document.search(text)) for items in rules.provisions.values()
                 for rule in items if rule.document is not None}  # once per text, not once per unit
@@ -329,11 +336,13 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
                  rules: AnalyzerRules) -> Finding | None:
     """structure.no-reversal met by a codified ordinance or statute that binds with mandatory words."""
     header = _title_block(text)
-    instrument = rules.pattern("instrument").search(header) or rules.pattern("revocable").search(text) or \
-        rules.pattern("internal_issuer").search(header) or re.search(rules.pattern("instrument").pattern, text[:400])
-    if instrument or re.search(r"\b(?:policy|procedure|directive|manual|general order|command order|special order"
-                               r"|memorandum|guidelines?)\b", header, re.I):
+    if instrument_named(text, rules) or rules.pattern("internal_issuer").search(header):
         return None
+    chapter = CODE_CITE.search("\n".join(text.strip().splitlines()[:4])) or re.search(
+        r"^\s*(?:chapter|title|article)\s+\d", header, re.I | re.M)
+    if not chapter and re.search(r"\b(?:policy|procedure|directive|manual|general order|command order|special order"
+                                 r"|memorandum|guidelines?)\b", header, re.I):
+        return None  # an agency's own policy; a code chapter may still call a section "County policy"
     protective = [pid for pid in binding if pid.startswith(SUBSTANTIVE_AREAS)
                   and pid != "info.narrow-1373-savings"]
     if not protective:
@@ -348,6 +357,20 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
     evidence = found[protective[0]]
     return Finding("structure.no-reversal", evidence.evidence, evidence.location,
                    "a codified law whose protections bind with mandatory words (only a new law can undo them)")
+
+
+def instrument_named(text: str, rules: AnalyzerRules) -> str | None:
+    """The words that name the text as an instrument its author can withdraw at will: a resolution,
+    an executive, general or special order, a memo, a department manual section or policy statement,
+    or (when no law is named) a sheriff's or police department's own policy."""
+    p = rules.patterns
+    header = _title_block(text)
+    opening = "\n".join([line for line in text.strip().splitlines() if line.strip()][:3])
+    found = (p["instrument"].search(header) or p["administrative"].search(opening) or p["revocable"].search(text)
+             or re.search(p["instrument"].pattern, text[:400]))  # in capitals near the top: "... GENERAL ORDER"
+    if not found and not LEGISLATION.search(header):
+        found = p["internal_issuer"].search(header)  # a chief's or sheriff's own policy
+    return found.group(0) if found else None
 
 
 def _negated(text: str, start: int) -> bool:
@@ -411,14 +434,14 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
                 add("loophole.coverage-gap", unit, "related conduct is still a crime")
                 break
     substantive = [f for f in found if f.startswith(SUBSTANTIVE_AREAS)]
-    header = _title_block(text)
-    instrument = p["instrument"].search(header) or p["revocable"].search(text) or \
-        re.search(p["instrument"].pattern, text[:400])  # in capitals near the top: "... GENERAL ORDER"
-    if not instrument and not re.search(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b", header):
-        instrument = p["internal_issuer"].search(header)  # a chief's or sheriff's own policy
-    if instrument and (substantive or hortatory_immigration):
+    instrument = instrument_named(text, rules)
+    # A resolution or order whose commitments sit only in its recitals ("WHEREAS, the City will not
+    # use city funds to enforce federal immigration law") promises without binding anyone.
+    recited = bool(instrument) and any(_is_recital_text(u) and p["recital_commitment"].search(u.plain)
+                                       for u in parts)
+    if instrument and (substantive or hortatory_immigration or recited):
         add("loophole.non-binding", None, "an instrument easily withdrawn (resolution, order or memo)",
-            instrument.group(0))
+            instrument)
     if holds and "info.no-release-info" not in found:
         add("loophole.notification-gap", None,
             "holds are refused but release dates and custody information are not protected",
@@ -437,7 +460,8 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
             add("loophole.coverage-gap", evidence[0], "only one department is bound")
     enforced = any(e in found for e in ENFORCING) or any(
         p["public_enforcement"].search(u.plain) or p["complaints"].search(u.plain) for u in operative)
-    if (substantive or hortatory_immigration) and not enforced:
+    protective = [f for f in substantive if f not in SELF_EXECUTING]
+    if (protective or hortatory_immigration or recited) and not enforced:
         add("loophole.no-enforcement", None, "no private right of action, independent complaints "
             "or public reporting", "(no enforcement provision found)")
     return sorted(out.values(), key=lambda f: f.id)

@@ -573,7 +573,7 @@ class Unit:
 
 HEADING = re.compile(
     r"^\s*(?:(?:NEW SECTION\.\s*)?(?:SECTION|Section|SEC\.|Sec\.|§+|ARTICLE|Article|Art\.)\s*([\w.\-]+?)\.?(?=\s|$)"
-    r"|(\d{1,5}[A-Za-z]?(?:[.\-]\d+[A-Za-z]?)+)\.?(?=\s)"  # 2.19.005, 9-140, 7283.1.
+    r"|(\d{1,5}[A-Za-z]?(?:[.\-]\d+[A-Za-z]?)+)\.?(?=\s|$)"  # 2.19.005, 9-140, 7283.1. (alone on its line too)
     r"|(\d{3,6})\.(?=\s)"  # 51040.
     r"|([IVX]{1,5})\.(?=\s))")  # I. POLICY
 ITEM = re.compile(r"^\s*(?:\(([a-zA-Z]{1,4}|\d{1,3})\)(?:\s+|$|(?=[A-Z\"\u201c]))|([a-zA-Z]|\d{1,2})[.)](?:\s+|$)"
@@ -584,8 +584,11 @@ TERMINAL = re.compile(r"[.;:!?\u2014]\)?\s*$")
 DEFINITION = re.compile(r'^\W{0,3}(?:[Tt]he (?:term|phrase|words?)\s+)?(?:["\u201c\u2018\']([^"\u201d\u2019\']{1,80})'
                         r'["\u201d\u2019\']|(?!(?:This|These|That|Those|Such|It|The|A|An|Each|Every|Any|No|Nothing)\b)'
                         r'[A-Z][\w\-]*(?: [\w\-]+){0,5}?)(?:\s*\([^)]*\))?'
-                        r'(?:\s+or\s+["\u201c][^"\u201d]+["\u201d])?,?'
-                        r'\s+(?:means|includes|shall mean|has the meaning|refers to)\b')
+                        r'(?:\s+or\s+["\u201c][^"\u201d]+["\u201d])?[,:]?'
+                        r'\s+(?i:means|includes|shall mean|has the meaning|refers to)\b')  # "Term: means ..." too
+# The heading of a section (or glossary) whose entries are all definitions.
+DEFINITIONS_TITLE = re.compile(r"\b(?:definitions?|glossary|terms used|defined terms|meaning of (?:certain )?terms)\b",
+                               re.I)
 DEFINES = re.compile(r'["\u201c][^"\u201d]{1,80}["\u201d](?:\s*\([^)]*\))?\s+(?:means|includes|shall mean'
                      r'|has the (?:same )?meaning)\b', re.I)
 PROVISO = re.compile(r"(?:^|[,;:(]\s*|\s)(unless\b|except\b|excepting\b|other than\b"
@@ -653,8 +656,8 @@ def _paragraphs(text: str) -> list[_Para]:
                 heading = None  # "I." after "H." is a lettered item
             else:
                 item = None
-        if heading and open_para and out and pieces and stripped[:1] == "§" and has_lower and \
-                not TERMINAL.search(_tail(pieces[-1])):
+        if heading and open_para and out and pieces and (stripped[:1] == "§" or heading.end() >= len(stripped)) \
+                and has_lower and not TERMINAL.search(_tail(pieces[-1])):
             heading = None  # "(Cal. Civ. Code\n§ 1670.9 (Stats. ...))": a citation wrapped onto a new line
         if item and re.match(r"^[A-Z]\.$", item.group(0).strip()):
             last_capital = item.group(0).strip()[0]
@@ -714,8 +717,8 @@ def _paragraphs(text: str) -> list[_Para]:
 
 def _defines(sentence: str) -> bool:
     """A sentence that defines a term: '"X" means ...' or 'As used in this section, "X" means ...'."""
-    return bool(DEFINITION.match(sentence) or (re.match(r"(?:as used in|in this|for (?:the )?purposes of)\b[^,]{0,60},",
-                                                        sentence, re.I) and DEFINES.search(sentence)))
+    lead = re.match(r"(?:as used in|in this|for (?:the )?purposes of)\b[^,:]{0,60}[,:]", sentence, re.I)
+    return bool(DEFINITION.match(sentence) or (lead and DEFINES.search(sentence)))
 
 
 def _kind(label: str, previous: dict[str, str]) -> str:
@@ -764,9 +767,33 @@ def _where(section: str, line: int) -> str:
     return f"§ {section}" if section else f"line {line}"
 
 
+# A list label run into the line before it: "shall not:(1) Use ...", "... status.(B) Detaining ...".
+INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]*(?=\((?:[a-zA-Z]{1,4}|\d{1,3})\)[ \t]*[A-Z\"\u201c])")
+
+
+def split_inline_items(text: str) -> str:
+    """Put each list item that a pasted or scraped text ran into the previous line on its own line.
+
+    A label counts when it follows a colon, or when the line holds at least two such labels (a whole
+    list flattened onto one line), and not after an abbreviation ("U.S.C. (a)" is a citation)."""
+    out = []
+    for line in text.split("\n"):
+        cuts = [m.start() for m in INLINE_ITEM.finditer(line)
+                if not ABBREVIATION.search(line[max(0, m.start() - 8):m.start()].rstrip() + " ")]
+        if not cuts or (len(cuts) < 2 and not line[:cuts[0]].rstrip().endswith(":")):
+            out.append(line)
+            continue
+        start = 0
+        for cut in cuts:
+            out.append(line[start:cut].rstrip() if start == 0 else line[start:cut].strip())
+            start = cut
+        out.append(line[start:].strip())
+    return "\n".join(out)
+
+
 def units(text: str) -> list[Unit]:
     """Split a policy into units, each with its citation (section and subdivision path)."""
-    text = DELETED.sub(" ", text)
+    text = split_inline_items(DELETED.sub(" ", text))
     out: list[Unit] = []
     section = ""
     title = ""
@@ -775,16 +802,20 @@ def units(text: str) -> list[Unit]:
     last_label: dict[str, str] = {}
     in_definition: int | None = None  # list depth at which a definition opened
     findings_section = False
+    definitions_section = False  # a section titled "Definitions": every entry in it defines a term
     for para in _paragraphs(text):
         if para.heading is not None:
             section, title = para.heading, para.text
             stack, root_lead, last_label, in_definition = [], None, {}, None
             findings_section = bool(re.search(r"\b(?:findings|whereas|recitals)\b", title, re.I))
-            for sentence, is_title in _heading_sentences(para.text):
+            sentences = _heading_sentences(para.text)
+            definitions_section = bool(DEFINITIONS_TITLE.search(" ".join(s for s, is_title in sentences if is_title)))
+            for sentence, is_title in sentences:
                 for piece in _bounded(sentence):
                     out.append(Unit(piece, _where(section, para.line), para.line, heading=is_title, title=title,
                                     own=piece, paragraph=_context(para.text), recital=findings_section and not is_title,
-                                    definition=_defines(piece), section=section))
+                                    definition=_defines(piece) or (definitions_section and not is_title),
+                                    section=section))
             if out and not out[-1].heading and out[-1].text.rstrip().endswith(":"):
                 root_lead = out[-1].text
             continue
@@ -815,7 +846,8 @@ def units(text: str) -> list[Unit]:
                 body = f"{prefix} {sentence}".strip() if index == 0 and prefix else sentence
                 for piece in _bounded(body):
                     out.append(Unit(piece, f"{where}{labels}{label}", para.line,
-                                    definition=in_definition is not None, title=title, item=True, own=sentence,
+                                    definition=in_definition is not None or definitions_section, title=title,
+                                    item=True, own=sentence,
                                     paragraph=_context(para.text), recital=recital, section=section,
                                     path=f"{labels}{label}"))
             if not sentences:  # a bare label ("(3)") whose text is in the items below it
@@ -828,9 +860,9 @@ def units(text: str) -> list[Unit]:
         if root_lead and not stack and sentences and (para.text[:1].islower() or re.search(
                 r"(?:;|; (?:and|or)|,)\s*$", para.text)):
             # a list whose numbers were lost (a .docx list): each entry completes the lead-in
-            out.append(Unit(f"{root_lead} {sentences[0]}", where, para.line, definition=in_definition is not None,
-                            title=title, item=True, own=sentences[0], paragraph=_context(para.text), recital=recital,
-                            section=section))
+            out.append(Unit(f"{root_lead} {sentences[0]}", where, para.line,
+                            definition=in_definition is not None or definitions_section, title=title, item=True,
+                            own=sentences[0], paragraph=_context(para.text), recital=recital, section=section))
             for sentence in sentences[1:]:
                 for piece in _bounded(sentence):
                     out.append(Unit(piece, where, para.line, title=title, own=piece, paragraph=_context(para.text),
@@ -842,7 +874,7 @@ def units(text: str) -> list[Unit]:
             if root_lead and re.search(r"\bdefinitions? (?:apply|in this)|\bas used in\b|\bfor (?:the )?purposes of"
                                        r" this\b[^.]{0,30}:$", root_lead, re.I):
                 in_definition = -1
-        definition = bool(DEFINITION.match(para.text)) or in_definition is not None
+        definition = bool(DEFINITION.match(para.text)) or in_definition is not None or definitions_section
         for sentence in sentences:
             for piece in _bounded(sentence):
                 out.append(Unit(piece, where, para.line, definition=definition or _defines(piece), title=title,

@@ -84,6 +84,86 @@ def test_definitions_are_read_not_counted_as_rules() -> None:
     assert next(f for f in result.provisions if f.id == "detainer.no-hold").location == "§ 2"
 
 
+def test_list_items_run_together_on_one_line_are_split() -> None:
+    """A pasted statute often loses its line breaks: "shall not:(1) ...:(A) ....(B) ..."."""
+    text = ("Sec. 4. Limits. (a) County officers shall not:(1) Use county staff to question, detain or arrest "
+            "anyone for immigration enforcement purposes, including any of the following:(A) Asking about a "
+            "person's immigration status.(B) Keeping a person in custody on a hold request.(2) Give release "
+            "dates to immigration agents.\n")
+    parts = {u.location: u for u in units(text)}
+    assert {"§ 4(a)(1)(A)", "§ 4(a)(1)(B)", "§ 4(a)(2)"} <= set(parts)
+    assert parts["§ 4(a)(1)(B)"].text.startswith("County officers shall not:")
+    found = {f.id: f.location for f in analyze_text(text).provisions}
+    assert found["detainer.no-hold"] == "§ 4(a)(1)(B)"
+    assert found["info.no-status-inquiry"] == "§ 4(a)(1)(A)"
+    assert "info.no-release-info" in found and "detainer.no-civil-arrest" in found
+
+
+def test_glossaries_and_definitions_sections_are_definitions() -> None:
+    glossary = ("Terms used in this chapter\n"
+                "  \u2022 Hold request: means a written request to keep a person in custody for ICE.\n"
+                "  \u2022 Covered agency: means any department of the county.\n\n"
+                "No covered agency shall honor a hold request.\n")
+    result = analyze_text(glossary)
+    assert {"structure.definitions", "detainer.no-hold"} <= ids(result)
+    colon = ('Sec. 10. Definitions. In this Act: "Hold request" means a request to keep a person in custody.'
+             '"Agency" means any department of the State.\nSec. 15. No agency shall honor a hold request.\n')
+    assert "structure.definitions" in ids(analyze_text(colon))
+    section = ("1.0 POLICY\n\nDeputies shall treat every person alike.\n\n2.0 DEFINITIONS\n\n"
+               "ICE Access Means any of the following:\n\nGiving ICE a person's release date.\n\n"
+               "Immigration Hold\n\nA request to keep a person in custody for ICE.\n\n3.0 PROCEDURES\n\n"
+               "Deputies shall not ask any person about immigration status.\n")
+    parts = units(section)
+    assert all(u.definition for u in parts if u.section == "2.0" and not u.heading)
+    result = analyze_text(section)
+    assert "structure.definitions" in ids(result) and "info.no-status-inquiry" in ids(result)
+    assert "info.no-release-info" not in ids(result)  # a definition's words are not a rule
+
+
+def test_department_manuals_and_numbered_orders_are_administrative() -> None:
+    manual = ("Police Manual, Volume 2, Section 410 (policy statement of the Police Commission):\n\n"
+              "410.10 IMMIGRATION. Officers shall not stop any person to discover the person's alien status.\n")
+    result = analyze_text(manual)
+    assert {"info.no-status-inquiry", "loophole.non-binding", "loophole.no-enforcement"} <= ids(result)
+    assert "structure.no-reversal" not in ids(result)
+    order = ("General Order 3.07 Page 2 of 5\n\nC. IMMIGRATION HOLDS\n\n1. The Sheriff's Office no longer "
+             "honors immigration detainers.\n")
+    result = analyze_text(order)
+    assert {"detainer.no-hold", "loophole.non-binding"} <= ids(result)
+    assert "structure.no-reversal" not in ids(result)
+    code = ("Chapter 2.90\nCOMMUNITY TRUST\nSections:\n2.90.010 County policy.\n2.90.010 County policy.\n"
+            "(1) County deputies may not inquire into an individual's immigration status.\n")
+    assert "structure.no-reversal" in ids(analyze_text(code))  # a code section titled "policy" still binds
+
+
+def test_commitments_stated_only_in_recitals_are_non_binding() -> None:
+    text = ("RESOLUTION NO. 2019-4\nA RESOLUTION OF THE TOWN COUNCIL DECLARING A WELCOMING TOWN\n"
+            "WHEREAS, the Town has long welcomed residents of every background; and\n"
+            "WHEREAS, the Town will not use town funds or staff to enforce federal immigration law; and\n"
+            "WHEREAS, the Town Council wishes to state its values;\n"
+            "NOW, THEREFORE, BE IT RESOLVED that the Town Council declares the Town a welcoming town.\n")
+    result = analyze_text(text)
+    assert {f.id for f in result.provisions} == {"structure.findings"}
+    assert {"loophole.non-binding", "loophole.no-enforcement"} <= ids(result)
+    plain = ("RESOLUTION NO. 2019-5\nWHEREAS, the Town has long welcomed residents of every background;\n"
+             "NOW, THEREFORE, BE IT RESOLVED that the Town Council declares the Town a welcoming town.\n")
+    assert not any(i.startswith("loophole.") for i in ids(analyze_text(plain)))
+
+
+def test_self_executing_measures_need_no_enforcement_clause() -> None:
+    vending = ("Sec. 9.40.080. Penalty.\n(A) A violation of this chapter by a sidewalk vendor shall not be "
+               "punishable as an infraction or misdemeanor, and no person shall be subject to arrest for a "
+               "vending violation.\n")
+    result = analyze_text(vending)
+    assert {"policing.street-vending", "structure.no-reversal"} <= ids(result)
+    assert "loophole.no-enforcement" not in ids(result)
+    savings = ("Sec. 5. Purpose. Nothing in this Act shall be construed to prohibit any entity from sending "
+               "information regarding the citizenship or immigration status of any individual under 8 U.S.C. "
+               "1373.\n")
+    result = analyze_text(savings)
+    assert "info.narrow-1373-savings" in ids(result) and "loophole.no-enforcement" not in ids(result)
+
+
 # ------------------------------------------------------------------ inputs
 
 def test_utf16_bom_nbsp_soft_hyphen_curly_quotes_and_hyphenation(tmp_path: Path) -> None:
