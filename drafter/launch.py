@@ -36,9 +36,31 @@ def main() -> None:
         if key:
             _render_and_store_help(key)
             return
+    _settle_imports(args)
     from drafter.cli import main as click_main
 
     click_main()
+
+
+def _settle_imports(args: list[str]) -> None:
+    """Import what the command needs with the cyclic garbage collector off, then freeze it.
+
+    Imports make hundreds of thousands of long-lived objects and almost no garbage cycles;
+    left on, the collector walks them again and again (about a tenth of a sample build).
+    Frozen, they are never walked; the collector then runs with a larger first generation.
+    """
+    import gc
+
+    gc.disable()
+    import drafter.cli  # noqa: F401
+    if args[:1] == ["build"]:  # the common command: its modules too
+        import drafter.api
+        import drafter.core
+        import drafter.render
+        import drafter.resolve  # noqa: F401
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 1_000)
+    gc.enable()
 
 
 def _width() -> int:

@@ -441,7 +441,10 @@ def validate(model: type[BaseModel], doc: YamlDoc, problems: Problems, display: 
         problems.add(display, line, 1, message="expected a mapping of fields (key: value)",
                      hint="see the file format in docs/")
         return None
-    bad_text = unwritable_text(doc.data)
+    # Parsed values can hold a character the text does not only through a double-quoted
+    # escape, so a text with neither such a character nor a backslash needs no walk.
+    clean = doc.text is not None and "\\" not in doc.text and UNWRITABLE.search(doc.text) is None
+    bad_text = [] if clean else unwritable_text(doc.data)
     if bad_text:
         for loc, message, hint in bad_text:
             line, col = doc.locate(loc)

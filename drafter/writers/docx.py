@@ -37,7 +37,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.parser import oxml_parser
 from docx.shared import Inches, Pt
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -178,24 +179,24 @@ class DocxWriter:
         abstract_id = max(existing, default=-1) + 1
         abstract = OxmlElement("w:abstractNum")
         abstract.set(qn("w:abstractNumId"), str(abstract_id))
-        _child(abstract, "w:nsid", val="D7AF0001")
-        _child(abstract, "w:multiLevelType", val="multilevel")
+        _sub(abstract, "w:nsid", val="D7AF0001")
+        _sub(abstract, "w:multiLevelType", val="multilevel")
         levels = self.profile.levels
         for ilvl in range(9):
             pattern = levels[min(ilvl, len(levels) - 1)]
             fmt, template = LEVEL_FORMATS[pattern]
-            lvl = _child(abstract, "w:lvl", ilvl=str(ilvl))
-            _child(lvl, "w:start", val="1")
-            _child(lvl, "w:numFmt", val=fmt)
+            lvl = _sub(abstract, "w:lvl", ilvl=str(ilvl))
+            _sub(lvl, "w:start", val="1")
+            _sub(lvl, "w:numFmt", val=fmt)
             if ilvl < len(LEVEL_STYLES):
-                _child(lvl, "w:pStyle", val=LEVEL_STYLES[ilvl])
-            _child(lvl, "w:lvlText", val=template.format(f"%{ilvl + 1}"))
-            _child(lvl, "w:lvlJc", val="left")
-            ppr = _child(lvl, "w:pPr")
+                _sub(lvl, "w:pStyle", val=LEVEL_STYLES[ilvl])
+            _sub(lvl, "w:lvlText", val=template.format(f"%{ilvl + 1}"))
+            _sub(lvl, "w:lvlJc", val="left")
+            ppr = _sub(lvl, "w:pPr")
             left = int(720 * (ilvl + 1))
-            tabs = _child(ppr, "w:tabs")
-            _child(tabs, "w:tab", val="num", pos=str(left))
-            _child(ppr, "w:ind", left=str(left), hanging="720")
+            tabs = _sub(ppr, "w:tabs")
+            _sub(tabs, "w:tab", val="num", pos=str(left))
+            _sub(ppr, "w:ind", left=str(left), hanging="720")
         first_num = numbering.find(qn("w:num"))
         if first_num is not None:
             first_num.addprevious(abstract)
@@ -230,11 +231,11 @@ class DocxWriter:
             self._next_num += 1
         num_id = self._next_num
         self._num_ids.add(num_id)
-        num = OxmlElement("w:num")
+        num = _new("w:num")
         num.set(_W_NUM_ID, str(num_id))
-        _child(num, "w:abstractNumId", val=str(self._abstract_id))
+        _sub(num, "w:abstractNumId", val=str(self._abstract_id))
         for ilvl in range(len(LEVEL_STYLES)):
-            _child(_child(num, "w:lvlOverride", ilvl=str(ilvl)), "w:startOverride", val="1")
+            _sub(_sub(num, "w:lvlOverride", ilvl=str(ilvl)), "w:startOverride", val="1")
         if self._num_successor is not None:
             self._num_successor.addprevious(num)
         else:
@@ -245,7 +246,7 @@ class DocxWriter:
     def _paragraph(self) -> Paragraph:
         """A new empty paragraph at the end of the body (python-docx's ``add_paragraph`` looks
         for w:sectPr among all the body's children each time)."""
-        p = OxmlElement("w:p")
+        p = self._body.makeelement(_clark("w:p"))  # a CT_P, without parsing a string as OxmlElement does
         if self._sect_pr is not None:
             self._sect_pr.addprevious(p)
         else:
@@ -283,11 +284,20 @@ class DocxWriter:
             self._signature(line)
             return
         paragraph = self._paragraph()
-        paragraph._p.style = line.style
+        p = paragraph._p
+        if line.style:
+            # pPr > pStyle, then numPr: the order python-docx's setters give, made directly
+            # (its get_or_add_* search the schema's successors on every call)
+            ppr = _sub(p, "w:pPr")
+            _sub(ppr, "w:pStyle", val=line.style)
+            if line.level is not None:
+                num_pr = _sub(ppr, "w:numPr")
+                _sub(num_pr, "w:ilvl", val=str(line.level))
+                _sub(num_pr, "w:numId", val=str(self._list_for(line.list_key or "")))
         for run in line.runs:
-            self._run(paragraph, run)
-        if line.level is not None:
-            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            self._run(p, run)
+        if line.level is not None and not line.style:
+            num_pr = p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = line.level
             num_pr.get_or_add_numId().val = self._list_for(line.list_key or "")
         if line.continuation is not None:
@@ -315,11 +325,10 @@ class DocxWriter:
         if line.note is not None and paragraph.runs:
             self._comment(paragraph, line.note)
 
-    def _run(self, paragraph: Paragraph, run: Run) -> None:
+    def _run(self, container, run: Run) -> None:  # noqa: ANN001 - the w:p (lxml)
         text = strip_illegal(run.text)
         if run.cite and not self.footnotes:
             text = _plain(self.document.citations.get(run.cite, text))
-        container = paragraph._p
         if run.link:
             container = _sub(container, "w:hyperlink", anchor=bookmark_name(run.link), history="1")
         if run.change:
@@ -345,10 +354,10 @@ class DocxWriter:
 
     def _footnote_reference(self, citation: str):  # noqa: ANN202 - lxml element
         self._notes.append(citation)
-        r = OxmlElement("w:r")
-        rpr = _child(r, "w:rPr")
-        _child(rpr, "w:rStyle", val="FootnoteReference")
-        _child(r, "w:footnoteReference", id=str(len(self._notes)))
+        r = _new("w:r")
+        rpr = _sub(r, "w:rPr")
+        _sub(rpr, "w:rStyle", val="FootnoteReference")
+        _sub(r, "w:footnoteReference", id=str(len(self._notes)))
         return r
 
     def _write_footnotes(self, word: WordDocument) -> None:
@@ -361,25 +370,25 @@ class DocxWriter:
                "</w:r></w:p></w:footnote>", "</w:footnotes>"]
         root = parse_xml("".join(xml))
         for number, citation in enumerate(self._notes, start=1):
-            note = OxmlElement("w:footnote")
+            note = _new("w:footnote")
             note.set(qn("w:id"), str(number))
-            p = _child(note, "w:p")
-            ppr = _child(p, "w:pPr")
-            _child(ppr, "w:pStyle", val="FootnoteText")
-            ref = _child(p, "w:r")
-            _child(_child(ref, "w:rPr"), "w:rStyle", val="FootnoteReference")
-            _child(ref, "w:footnoteRef")
-            space = _child(_child(p, "w:r"), "w:t")
+            p = _sub(note, "w:p")
+            ppr = _sub(p, "w:pPr")
+            _sub(ppr, "w:pStyle", val="FootnoteText")
+            ref = _sub(p, "w:r")
+            _sub(_sub(ref, "w:rPr"), "w:rStyle", val="FootnoteReference")
+            _sub(ref, "w:footnoteRef")
+            space = _sub(_sub(p, "w:r"), "w:t")
             space.text = " "
             space.set(qn("xml:space"), "preserve")
             for run in markdown_runs(citation + "."):
-                r = _child(p, "w:r")
-                rpr = _child(r, "w:rPr")
+                r = _sub(p, "w:r")
+                rpr = _sub(r, "w:rPr")
                 if run.bold:
-                    _child(rpr, "w:b")
+                    _sub(rpr, "w:b")
                 if run.italic:
-                    _child(rpr, "w:i")
-                t = _child(r, "w:t")
+                    _sub(rpr, "w:i")
+                t = _sub(r, "w:t")
                 t.text = strip_illegal(run.text)
                 t.set(qn("xml:space"), "preserve")
             root.append(note)
@@ -388,7 +397,7 @@ class DocxWriter:
         settings = word.settings.element
         pr = OxmlElement("w:footnotePr")
         for note_id in ("-1", "0"):
-            _child(pr, "w:footnote", id=note_id)
+            _sub(pr, "w:footnote", id=note_id)
         successor = next((settings.find(qn(f"w:{tag}")) for tag in ("endnotePr", "compat", "rsids")
                           if settings.find(qn(f"w:{tag}")) is not None), None)
         if successor is not None:
@@ -422,10 +431,10 @@ class DocxWriter:
 
     def _bookmark(self, paragraph: Paragraph, key: str) -> None:
         mark = self._next_id()
-        start = OxmlElement("w:bookmarkStart")
+        start = _new("w:bookmarkStart")
         start.set(qn("w:id"), str(mark))
         start.set(qn("w:name"), bookmark_name(key))
-        end = OxmlElement("w:bookmarkEnd")
+        end = _new("w:bookmarkEnd")
         end.set(qn("w:id"), str(mark))
         ppr = paragraph._p.pPr
         if ppr is not None:
@@ -534,7 +543,7 @@ def _set_language(word: WordDocument, language: str) -> None:
         defaults.insert(0, rpr_default)
     rpr = rpr_default.find(qn("w:rPr"))
     if rpr is None:
-        rpr = _child(rpr_default, "w:rPr")
+        rpr = _sub(rpr_default, "w:rPr")
     if rpr.find(qn("w:lang")) is None:
         lang = OxmlElement("w:lang")
         lang.set(qn("w:val"), language)
@@ -622,6 +631,7 @@ def _xml(element) -> str:  # noqa: ANN001
 _W_NUM_ID = qn("w:numId")
 _XML_SPACE = qn("xml:space")
 _CLARK: dict[str, str] = {}
+_W_NSMAP = {"w": nsmap["w"]}
 
 
 def _clark(tag: str) -> str:
@@ -629,6 +639,12 @@ def _clark(tag: str) -> str:
     if name is None:
         name = _CLARK[tag] = qn(tag)
     return name
+
+
+def _new(tag: str):  # noqa: ANN202 - an lxml element
+    """A loose element, as python-docx's ``OxmlElement`` makes it (its custom class, the w
+    prefix declared), without building a prefixed-tag object for every call."""
+    return oxml_parser.makeelement(_clark(tag), nsmap=_W_NSMAP)
 
 
 def _sub(parent, tag: str, **attrs: str):  # noqa: ANN001, ANN202 - lxml elements
@@ -640,12 +656,6 @@ def _sub(parent, tag: str, **attrs: str):  # noqa: ANN001, ANN202 - lxml element
     return element
 
 
-def _child(parent, tag: str, **attrs: str):  # noqa: ANN001, ANN202 - lxml elements
-    element = OxmlElement(tag)
-    for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), value)
-    parent.append(element)
-    return element
 
 
 def _no_numbering(ppr) -> None:  # noqa: ANN001
@@ -658,7 +668,7 @@ def _no_numbering(ppr) -> None:  # noqa: ANN001
 def _border_top(paragraph: Paragraph) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    _child(borders, "w:top", val="single", sz="6", space="4", color="000000")
+    _sub(borders, "w:top", val="single", sz="6", space="4", color="000000")
     jc = ppr.find(qn("w:jc"))
     (jc.addprevious if jc is not None else ppr.append)(borders)
 
@@ -670,18 +680,18 @@ def _mark_paragraph(paragraph: Paragraph, change: str, revision: int, date: str)
     if rpr is None:
         rpr = OxmlElement("w:rPr")
         ppr.append(rpr)  # rPr is the last child of pPr we write
-    _child(rpr, f"w:{change}", id=str(revision), author=REVISION_AUTHOR, date=date)
+    _sub(rpr, f"w:{change}", id=str(revision), author=REVISION_AUTHOR, date=date)
 
 
 def _field(paragraph: Paragraph, instruction: str, cached: str) -> None:
     """A complex field (PAGE, NUMPAGES) with a cached result."""
     def fld(kind: str) -> None:
         r = paragraph.add_run()._r
-        _child(r, "w:fldChar", fldCharType=kind)
+        _sub(r, "w:fldChar", fldCharType=kind)
 
     fld("begin")
     r = paragraph.add_run()._r
-    instr = _child(r, "w:instrText")
+    instr = _sub(r, "w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
     fld("separate")
