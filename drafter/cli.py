@@ -125,8 +125,7 @@ def build(answers: Path, output: Path | None, formats: tuple[str, ...], commenta
     if not quiet:
         out = _console()
         for path in result.outputs:
-            out.print(f"wrote {api.display_path(path)} ({len(result.clauses)} clauses)",
-                      markup=False)
+            click.echo(f"wrote {api.display_path(path)} ({len(result.clauses)} clauses)")
 
 
 @cli.command()
