@@ -741,8 +741,10 @@ def _heading_sentences(text: str) -> list[tuple[str, bool]]:
     """A heading line's sentences, marking which are the number and title rather than a rule."""
     out = []
     for index, sentence in enumerate(_sentences(text)):
-        short = len(sentence.split()) <= 9 and not re.search(r"\b(?:shall|may|must|will)\b", sentence)
-        out.append((sentence, index == 0 or short))
+        modal = re.search(r"\b(?:shall|may|must|will)\b", sentence)
+        short = len(sentence.split()) <= 9 and not modal
+        rule = bool(modal) and len(sentence.split()) > 7  # "428.3 Members shall not honor ..." is a rule
+        out.append((sentence, (index == 0 and not rule) or short))
     return out
 
 

@@ -77,6 +77,47 @@ def test_mandate_is_recognized() -> None:
     assert result.mandates_cooperation and result.mandate_evidence
 
 
+MANDATE_KINDS = {
+    "warrant-service agreement": "The Agency agrees that designated officers shall serve and execute ICE "
+                                 "administrative warrants on persons in its custody and shall detain them for "
+                                 "transfer to ICE.",
+    "ban on limiting policies": "Section 5. No official or agency of a political subdivision may adopt a policy or "
+                                "practice that limits or restricts the enforcement of federal immigration laws.",
+    "ban on restricting communication": "A governmental body may not enact or implement an ordinance, a rule or a "
+                                        "policy that prohibits or in any way restricts another body from "
+                                        "communicating with federal officials about a person's immigration status.",
+    "status checks at the jail": "When a person charged with a felony is confined in a jail, a reasonable effort "
+                                 "must be made to determine the nationality of the person and to verify the "
+                                 "person's immigration status with the federal government.",
+    "mandatory 287(g)": "Each agency operating a county jail must enter into a written agreement with United States "
+                        "Immigration and Customs Enforcement under 8 U.S.C. 1357(g).",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MANDATE_KINDS))
+def test_anti_sanctuary_laws_of_other_shapes_are_flagged(kind: str) -> None:
+    result = analyze_text(MANDATE_KINDS[kind])
+    assert result.mandates_cooperation, kind
+    assert not result.loopholes and not [f for f in result.provisions if f.id.startswith("detainer.")]
+
+
+def test_a_state_directive_and_a_department_policy() -> None:
+    directive = ("ATTORNEY GENERAL LAW ENFORCEMENT DIRECTIVE NO. 2030-1\nII. LIMITS\n"
+                 "A. Except as provided in Section II.C, no state, county or local officer shall:\n"
+                 "1. Stop, question or detain any person based solely on suspected immigration status;\n"
+                 "2. Continue to detain a person past the time of release based solely on a civil immigration "
+                 "detainer.\n")
+    result = analyze_text(directive)
+    found = {f.id for f in result.provisions}
+    assert {"detainer.no-civil-arrest", "detainer.no-hold"} <= found and "info.no-release-info" not in found
+    assert "loophole.non-binding" not in {f.id for f in result.loopholes}  # an AG directive binds every officer
+    policy = ("Policy 612 Immigration Matters\n612.1 PURPOSE. This policy guides members.\n"
+              "612.2 Members shall not honor ICE detainer requests without a judicial warrant.\n")
+    result = analyze_text(policy)
+    assert next(f for f in result.provisions if f.id == "detainer.no-hold").location == "§ 612.2"
+    assert "loophole.non-binding" in {f.id for f in result.loopholes}
+
+
 def test_cli_json_shape(runner: CliRunner) -> None:
     policy = CORPUS / "01-welcoming-city-strong.txt"
     data = json.loads(runner.invoke(cli, ["analyze", str(policy), "--json"]).output)
