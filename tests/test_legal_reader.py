@@ -247,6 +247,8 @@ def test_pdf_with_text_and_a_scan_without(tmp_path: Path, runner: CliRunner) -> 
     assert result.exit_code == 0, result.output
     assert "No detention or prolonged custody" in result.output and "§ 1" in result.output
     assert "detainer.no-hold" not in result.output  # plain words; ids only in --json
+    assert "Loopholes that weaken it" in result.output and "release dates" in result.output
+    assert "loophole." not in result.output
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(_pdf(None))
     bad = runner.invoke(cli, ["analyze", str(scan)])
@@ -264,6 +266,12 @@ def test_pasted_web_page(tmp_path: Path, runner: CliRunner) -> None:
     result = runner.invoke(cli, ["analyze", str(page)])
     assert result.exit_code == 0
     assert "§ 2-10(a)" in result.output and "Protections it contains" in result.output
+    # an organizer reads plain words: the protections, the loopholes and where each is; ids only in --json
+    assert "No asking about or recording immigration status" in result.output and "§ 2-10(b)" in result.output
+    assert "Loopholes that weaken it" in result.output and "no enforcement mechanism" in result.output
+    assert "detainer." not in result.output and "loophole." not in result.output
+    data = runner.invoke(cli, ["analyze", str(page), "--json"]).output
+    assert '"detainer.no-hold"' in data and '"loophole.no-enforcement"' in data
 
 
 def test_zip_bomb_named_docx_fails_cleanly(tmp_path: Path) -> None:
