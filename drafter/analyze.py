@@ -41,6 +41,7 @@ from drafter.analyzer_rules import AnalyzerRules, LoopholePattern, Mandate, Rule
 from drafter.legal_reader import (
     DEFINES,
     DEFINITION,
+    DEFINITIONS_LEAD,
     DEFINITIONS_TITLE,
     DELETED,
     WHEREAS,
@@ -255,7 +256,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     parts = units(text)
     hollow = hollow_terms(text)
     definitions = [u for u in parts if u.definition and (DEFINES.search(u.own) or DEFINITION.match(u.own)
-                                                          or DEFINITIONS_TITLE.search(u.title[:80]))]
+                                                          or DEFINITIONS_TITLE.search(u.title[:80])
+                                                          or DEFINITIONS_LEAD.search(u.text[:160]))]
     operative = [u for u in parts if not u.definition and not u.heading and not u.lead and not u.preamble]
     document = {id(rule): bool(rule.document.search(text)) for items in rules.provisions.values()
                 for rule in items if rule.document is not None}  # once per text, not once per unit
@@ -301,8 +303,14 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
             if match:
                 result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location, mandate.why))
                 break
-    if not result.mandate_evidence:
+    # Headings and an agreement's purpose stand in for operative words cut off from the text given;
+    # a text that binds itself to protections is not read as a mandate from a heading that names one
+    # (a draft's notes on state law: "Texas SB 8, 287(g) agreements required of sheriffs").
+    protects = any(pid.startswith(PROTECTIVE_AREAS) for pid in binding)
+    if not result.mandate_evidence and not protects:
         _headline_mandate(parts, rules, result)
+    if not result.mandate_evidence and not protects:
+        _agreement_mandate(text, rules, result)
     result.mandates_cooperation = bool(result.mandate_evidence)
     if result.mandates_cooperation:
         # A law that commands cooperation is not a protective policy with loopholes; protective
@@ -323,13 +331,39 @@ def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis)
     """A statute whose heading names a ban on sanctuary policies ("Prohibition on immigration
     sanctuary policies by local governmental entities") mandates cooperation even when its
     operative words fall outside the text given."""
-    for unit in parts[:40]:
-        if (unit.heading or unit.line <= 3) and re.search(
-                r"\b(?:prohibit\w*|ban\w*|no)\b[^.]{0,40}\bsanctuary (?:polic|cit|jurisdiction)|\bsanctuary "
-                r"(?:polic\w+|cities|jurisdictions?)\b[^.]{0,20}\b(?:prohibited|banned)\b", unit.text, re.I):
+    heading = rules.pattern("mandate_heading")
+    first_section = next((i for i, u in enumerate(parts) if u.section), len(parts))
+    for index, unit in enumerate(parts[:60]):
+        found = heading.search(unit.text)
+        if not found or _is_recital_text(unit) or _negated(unit.text, found.start()):
+            continue
+        # A catchline above the section ("Duty of officers to cooperate ...") or a title line says it
+        # in its first words; a note that mentions such a law in passing does not count.
+        leading = found.start() <= 30 and len(unit.text.split()) <= 30 and not re.search(
+            r"\b(?:shall|must|may|will)\b", unit.text)
+        catchline = index < first_section and leading
+        headline = unit.heading or unit.line <= 3 or catchline or (leading and (
+            (unit.preamble and not unit.recital) or unit.text.upper() == unit.text))
+        if headline:
             result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location,
-                                                   "the heading names a ban on sanctuary policies"))
+                                                   "a heading names a ban on sanctuary policies or a required "
+                                                   "immigration enforcement agreement or duty to cooperate"))
             return
+
+
+def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> None:
+    """A 287(g)-style agreement: a text that names itself a memorandum of agreement (or understanding)
+    and delegates an immigration officer's functions under 8 U.S.C. 1357(g) to local officers. Its
+    purpose and authority sections say what it is even when the duties themselves are cut off."""
+    opening = "\n".join([line for line in text.strip().splitlines() if line.strip()][:3])
+    flat = re.sub(r"\s+", " ", text)
+    if rules.pattern("agreement_title").search(opening) and rules.pattern("agreement_statute").search(flat) \
+            and rules.pattern("agreement_delegation").search(flat):
+        found = rules.pattern("agreement_delegation").search(flat)
+        start = max(0, flat.rfind(".", 0, found.start()) + 1)
+        result.mandate_evidence.append(Finding("mandate", _clip(flat[start:found.end() + 80]), "whole text",
+                                               "an agreement with immigration authorities under 287(g) "
+                                               "(8 U.S.C. 1357(g))"))
 
 
 def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], binding: set[str],

@@ -754,6 +754,17 @@ def _incomplete(text: str) -> bool:
     return tail.endswith((":", "\u2014", "-", ",")) or not re.search(r"[.;!?]\)?[\"']?$", tail)
 
 
+DEFINITIONS_LEAD = re.compile(r"\bas used in\b[^.]{0,80}:\s*$|\bthe following (?:terms|words)\b[^.]{0,40}\bmean"
+                              r"|\bdefinitions? (?:apply|in this)\b", re.I)
+
+
+def _bare_heading(text: str) -> bool:
+    """A short line in capitals with no number, standing for a heading ("DEFINITIONS", "II. PROCEDURES")."""
+    words = text.split()
+    return 0 < len(words) <= 5 and text.upper() == text and bool(re.search(r"[A-Z]{4}", text)) \
+        and not TERMINAL.search(text.rstrip(".")) and not re.search(r"\b(?:SHALL|MAY|MUST|WILL)\b", text)
+
+
 PROHIBITION_LEAD = re.compile(r"\b(?:prohibitions?|prohibited (?:acts|conduct))\b[^.:]{0,80}\binclude", re.I)
 
 
@@ -820,7 +831,16 @@ def units(text: str) -> list[Unit]:
                                     section=section))
             if out and not out[-1].heading and out[-1].text.rstrip().endswith(":"):
                 root_lead = out[-1].text
+            rest = HEADING.match(para.text)
+            opened = re.match(r"\s*(\d{1,3})\.\s", para.text[rest.end():]) if rest else None
+            if opened and out:  # "67.307. 1. As used ...": the section line opens numbered subsection 1
+                stack = [(".1", f"({opened.group(1)})", len(out) - 1)]
+                last_label = {".1": opened.group(1)}
+                if DEFINITIONS_LEAD.search(para.text):
+                    in_definition = 0  # its list defines terms; subsection 2 ends the definitions
             continue
+        if not para.label and _bare_heading(para.text):  # "DEFINITIONS", "PROCEDURES" alone on a line
+            definitions_section = bool(DEFINITIONS_TITLE.search(para.text))
         where = _where(section, para.line)
         recital = findings_section or bool(WHEREAS.match(para.text))
         if para.label:

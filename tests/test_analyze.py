@@ -91,7 +91,37 @@ MANDATE_KINDS = {
                                  "person's immigration status with the federal government.",
     "mandatory 287(g)": "Each agency operating a county jail must enter into a written agreement with United States "
                         "Immigration and Customs Enforcement under 8 U.S.C. 1357(g).",
+    "ban listing every kind of rule": "A local agency shall not adopt or keep an ordinance, rule, directive or "
+                                      "practice, written or unwritten, which bars or materially limits its staff "
+                                      "from assisting in the enforcement of immigration laws.",
+    "penalty for a sanctuary policy": "A county that adopts a sanctuary policy shall be ineligible for state grants "
+                                      "until the policy is repealed.",
+    "heading requires agreements": "AN ACT\nrelating to agreements between sheriffs and federal immigration "
+                                   "authorities.\nSECTION 1. The Code is amended to read as follows:\n"
+                                   "SUBCHAPTER B. IMMIGRATION ENFORCEMENT AGREEMENTS REQUIRED\n"
+                                   "Sec. 9.051. AGREEMENTS. (a)\n",
+    "catchline names a duty to cooperate": "Revised Statutes\n\nChapter 12\n\nLocal powers\n\n"
+                                           "Duty of peace officers to cooperate in immigration enforcement.\n\n"
+                                           "12.345. 1. The governing body of each town",
+    "287(g) memorandum of agreement": "MEMORANDUM OF AGREEMENT\nThis agreement is made between U.S. Immigration "
+                                      "and Customs Enforcement and the Pine County Sheriff, under which ICE allows "
+                                      "trained deputies to carry out some duties of immigration officers.\n"
+                                      "I. PURPOSE\nThe purpose of this agreement is to set the terms on which "
+                                      "deputies will be trained.\nII. AUTHORITY\nSection 287(g) of the "
+                                      "Immigration and Nationality Act, 8 U.S.C. 1357(g), authorizes the Secretary "
+                                      "to enter into written agreements with a State or political subdivision. "
+                                      "This agreement is such a written agreement.\n",
 }
+
+
+def test_a_glossary_entry_for_287g_is_not_a_mandate() -> None:
+    order = ("Pine Police Department\nGeneral Order No. 12.0\n\nDEFINITIONS\n\nTask force agreement: A "
+             "partnership that delegates authority to local officers to perform immigration enforcement "
+             "functions.\n\nPROCEDURES\n\n1. Section 287(g) agreements are voluntary. The Department will "
+             "refrain from entering into these agreements.\n")
+    result = analyze_text(order)
+    assert not result.mandates_cooperation
+    assert "detainer.no-287g" in {f.id for f in result.provisions}
 
 
 @pytest.mark.parametrize("kind", sorted(MANDATE_KINDS))

@@ -370,3 +370,28 @@ def test_state_law_is_added_to_the_report(runner: CliRunner, tmp_path: Path) -> 
     result = runner.invoke(cli, ["analyze", str(policy), "--state", "TX"])
     assert result.exit_code == 0 and "What TX state law says" in result.output
     assert runner.invoke(cli, ["analyze", str(policy), "--state", "ZZ"]).exit_code == 1
+
+
+def test_numbered_subsections_after_a_definitions_list_are_not_nested_in_it() -> None:
+    # A statute whose section line opens subsection 1 ("12.345. 1. As used in this section ...")
+    # and whose subsection 2 follows the lettered parts of the last definition.
+    text = ("12.345. 1. As used in this section, the following terms mean:\n\n"
+            '(1) "Town", any city, town or village;\n\n'
+            '(2) "Shelter rule", any town\'s order or ordinance that:\n\n'
+            "(a) Bars town staff from speaking with federal officers; or\n\n"
+            "(b) Grants a local identity card.\n\n"
+            "2. No town shall enact a shelter rule. A town that does so shall report it to the state.\n")
+    parts = {u.own: u for u in units(text)}
+    second = parts["No town shall enact a shelter rule."]
+    assert second.location == "§ 12.345(2)" and not second.definition
+    assert "Town" not in second.text  # not read as completing the definition's lead-in
+    assert parts['"Town", any city, town or village;'].definition
+
+
+def test_a_glossary_under_a_bare_definitions_line_is_definitions() -> None:
+    text = ("POLICY\n\nIt is the policy of the department to follow the law.\n\nDEFINITIONS\n\n"
+            "Task force agreement: An arrangement under which federal agents deputize local officers to perform "
+            "immigration enforcement functions.\n\nPROCEDURES\n\n1. Officers will not join a task force agreement.\n")
+    parts = {u.own: u for u in units(text)}
+    assert parts[next(k for k in parts if k.startswith("Task force agreement:"))].definition
+    assert not parts["Officers will not join a task force agreement."].definition
