@@ -291,6 +291,11 @@ def get(text: str) -> Any | None:
     body = _recall(key)
     if body is not None:
         return _load(body, key)
+    from drafter import prebuilt  # the built-in library, parsed when the wheel was built
+
+    shipped = prebuilt.lookup(key)
+    if shipped is not None:
+        return shipped
     located = _folder()
     if located is None:
         return None
@@ -442,3 +447,10 @@ def clear_memory() -> None:
     _memory.clear()
     _located.clear()
     _memory_bytes = 0
+
+
+# The same keys and encoding for drafter/prebuilt.py, which ships the built-in library's parses.
+key = _key
+encode = _encode
+decode = _decode
+NotCacheable = _NotCacheable
