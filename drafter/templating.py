@@ -437,6 +437,14 @@ def shared_renders() -> Iterator[None]:
         _SHARED = outer
 
 
+def _plain(source: str) -> bool:
+    """True for text with no Jinja tag, which renders to itself (no line statements are set,
+    trailing newlines are kept, and only a carriage return would be rewritten): much of the
+    commentary is such text, and needs no compile."""
+    return ("{" not in source or not any(mark in source for mark in ("{{", "{%", "{#"))) \
+        and "\r" not in source
+
+
 def render(source: str, context: Mapping[str, Any], *, display: str, first_line: int = 1,
            what: str = "template") -> str:
     """Render ``source`` (which starts at ``first_line`` of ``display``) in the sandbox.
@@ -444,6 +452,8 @@ def render(source: str, context: Mapping[str, Any], *, display: str, first_line:
     The context is handed over read-only and each render has its own budget, so a render
     sees the same values and limits whatever any earlier render did.
     """
+    if _plain(source):
+        return source
     shared = _SHARED
     if shared is None:
         return _render(source, context, display=display, first_line=first_line, what=what)
@@ -724,6 +734,8 @@ def _template_line(exc: BaseException, default: int) -> int:
 
 def undeclared_variables(source: str) -> set[str]:
     """Top-level names a template reads (for the 'undeclared parameter' check): read when the
+    if _plain(source):
+        return set()
     template was compiled for rendering, so it is not parsed a second time."""
     names = _names.get(_source_key(source))
     if names is None:
