@@ -72,3 +72,22 @@ def test_ordinary_arithmetic_still_works() -> None:
 
 def test_undeclared_variables() -> None:
     assert undeclared_variables("{{ a }}{% if b %}{{ c.d }}{% endif %}") == {"a", "b", "c"}
+
+
+def test_text_without_a_tag_is_not_compiled(monkeypatch) -> None:  # noqa: ANN001
+    """Plain text renders to itself without a compile; a tag, or a carriage return Jinja would
+    rewrite, still goes through Jinja."""
+    from drafter import templating
+
+    compiled: list[str] = []
+    real = templating._compile
+    monkeypatch.setattr(templating, "_compile", lambda env, padded, disk: compiled.append(padded) or real(env, padded, disk))
+    monkeypatch.setattr(templating, "_live", type(templating._live)())
+    monkeypatch.setenv("DRAFTER_NO_CACHE", "1")
+    plain = "The City shall not honor a civil detainer.\n\nSee { the } commentary.\n"
+    assert templating.render(plain, {}, display="x.md") == plain
+    assert templating.undeclared_variables(plain) == set()
+    assert compiled == []
+    assert templating.render("One\r\nTwo", {}, display="x.md") == "One\nTwo"
+    assert templating.render("{{ city }} shall", {"city": "Oakland"}, display="x.md") == "Oakland shall"
+    assert len(compiled) == 2
