@@ -81,7 +81,8 @@ def test_text_without_a_tag_is_not_compiled(monkeypatch) -> None:  # noqa: ANN00
 
     compiled: list[str] = []
     real = templating._compile
-    monkeypatch.setattr(templating, "_compile", lambda env, padded, disk: compiled.append(padded) or real(env, padded, disk))
+    monkeypatch.setattr(templating, "_compile",
+                        lambda env, padded, disk: compiled.append(padded) or real(env, padded, disk))
     monkeypatch.setattr(templating, "_live", type(templating._live)())
     monkeypatch.setenv("DRAFTER_NO_CACHE", "1")
     plain = "The City shall not honor a civil detainer.\n\nSee { the } commentary.\n"
