@@ -48,6 +48,7 @@ from drafter.legal_reader import (
     Unit,
     _plain,
     _title_block,
+    form_header,
     read_document,
     units,
 )
@@ -81,6 +82,8 @@ CODE_CITE = re.compile(r"\b(?:RCW|ORS|ILCS|A\.?R\.?S\.?|C\.?R\.?S\.?|O\.?C\.?G\.
                        r"|Health and Safety|Education) Code|Revised (?:Statutes|Code)|Code of (?:Ordinances|Criminal"
                        r" Procedure)|Statutes? \d|Stat\. ?§|Code §|Code,? (?:Section|sec\.|art\.)|Compiled Statutes)\b"
                        r"|§+ ?\d")
+# A purpose heading or field ("PURPOSE:", "1. PURPOSE", "Purpose: To require ...").
+PURPOSE_LINE = re.compile(r"^\W*(?:[\dIVX]{1,4}[.)]?\s+)?purpose\b", re.I)
 UNCODIFIED = re.compile(r"\b(?:ORDINANCE NO|AN ORDINANCE|BE IT ORDAINED|RESOLUTION|RESOLVED|EXECUTIVE ORDER"
                         r"|GENERAL ORDER|SPECIAL ORDER|COMMAND ORDER|MEMORANDUM|DIRECTIVE|POLICY)\b", re.I)
 
@@ -262,6 +265,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     document = {id(rule): bool(rule.document.search(text)) for items in rules.provisions.values()
                 for rule in items if rule.document is not None}  # once per text, not once per unit
     seen: dict[str, Finding] = {}
+    form = form_header(text)
     binding: set[str] = set()  # ids found in a unit that binds (prohibition or duty)
     for unit in parts:
         if unit.definition or unit.lead or not unit.text.strip():
@@ -273,6 +277,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                 continue
             if (recital or unit.preamble) and pid not in ("structure.findings", "structure.effective-date"):
                 continue
+            if form and pid == "structure.findings" and PURPOSE_LINE.match(unit.own or unit.text):
+                continue  # an agency policy's "Purpose:" field or heading describes the document
             if unit.heading and pid not in ("structure.severability", "structure.effective-date",
                                             "structure.findings"):
                 continue

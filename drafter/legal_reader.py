@@ -572,7 +572,8 @@ class Unit:
 
 
 HEADING = re.compile(
-    r"^\s*(?:(?:NEW SECTION\.\s*)?(?:SECTION|Section|SEC\.|Sec\.|§+|ARTICLE|Article|Art\.)\s*([\w.\-]+?)\.?(?=\s|$)"
+    r"^\s*(?:\*+\s*)?"  # "* § 28.": a note mark before the number (New York's consolidated laws)
+    r"(?:(?:NEW SECTION\.\s*)?(?:SECTION|Section|SEC\.|Sec\.|§+|ARTICLE|Article|Art\.)\s*([\w.\-]+?)\.?(?=\s|$)"
     r"|(\d{1,5}[A-Za-z]?(?:[.\-]\d+[A-Za-z]?)+)\.?(?=\s|$)"  # 2.19.005, 9-140, 7283.1. (alone on its line too)
     r"|(\d{3,6})\.(?=\s)"  # 51040.
     r"|([IVX]{1,5})\.(?=\s))")  # I. POLICY
@@ -656,8 +657,9 @@ def _paragraphs(text: str) -> list[_Para]:
                 heading = None  # "I." after "H." is a lettered item
             else:
                 item = None
+        titled = heading and re.match(r"\.\s+[A-Z]", stripped[heading.end() - 1:])  # "§ 28. Civil arrest"
         if heading and open_para and out and pieces and (stripped[:1] == "§" or heading.end() >= len(stripped)) \
-                and has_lower and not TERMINAL.search(_tail(pieces[-1])):
+                and not titled and has_lower and not TERMINAL.search(_tail(pieces[-1])):
             heading = None  # "(Cal. Civ. Code\n§ 1670.9 (Stats. ...))": a citation wrapped onto a new line
         if item and re.match(r"^[A-Z]\.$", item.group(0).strip()):
             last_capital = item.group(0).strip()[0]
@@ -816,6 +818,7 @@ def units(text: str) -> list[Unit]:
     in_definition: int | None = None  # list depth at which a definition opened
     findings_section = False
     definitions_section = False  # a section titled "Definitions": every entry in it defines a term
+    definitions_until: str | None = None  # the kind of label that ends a definitions subsection ("b.")
     for para in _paragraphs(text):
         if para.heading is not None:
             section, title = para.heading, para.text
@@ -823,6 +826,13 @@ def units(text: str) -> list[Unit]:
             findings_section = bool(re.search(r"\b(?:findings|whereas|recitals)\b", title, re.I))
             sentences = _heading_sentences(para.text)
             definitions_section = bool(DEFINITIONS_TITLE.search(" ".join(s for s, is_title in sentences if is_title)))
+            rest = HEADING.match(para.text)
+            # "§ 10-178 Immigration enforcement. a. Definitions. As used ...": only subsection a defines
+            # terms; its definitions end where the next subsection of the same kind ("b.") begins.
+            sub = re.match(r"\s*(?:[^.]{1,80}\.\s+)?\(?([a-z]|\d{1,3})[.)]\s+definitions?\b",
+                           para.text[rest.end():], re.I) if rest else None
+            definitions_until = _kind(sub.group(1) + ".", {}) if sub else None
+            definitions_section = definitions_section or bool(sub)
             for sentence, is_title in sentences:
                 for piece in _bounded(sentence):
                     out.append(Unit(piece, _where(section, para.line), para.line, heading=is_title, title=title,
@@ -831,7 +841,6 @@ def units(text: str) -> list[Unit]:
                                     section=section))
             if out and not out[-1].heading and out[-1].text.rstrip().endswith(":"):
                 root_lead = out[-1].text
-            rest = HEADING.match(para.text)
             opened = re.match(r"\s*(\d{1,3})\.\s", para.text[rest.end():]) if rest else None
             if opened and out:  # "67.307. 1. As used ...": the section line opens numbered subsection 1
                 stack = [(".1", f"({opened.group(1)})", len(out) - 1)]
@@ -845,7 +854,15 @@ def units(text: str) -> list[Unit]:
         recital = findings_section or bool(WHEREAS.match(para.text))
         if para.label:
             kind = _kind(para.label, last_label)
+            if definitions_until is not None and kind == definitions_until:
+                definitions_section, definitions_until = False, None
             depth = next((i for i, (k, _, _) in enumerate(stack) if k == kind), len(stack))
+            core = para.label.strip("().")
+            if depth == len(stack) and stack and core.isalnum() and core.lower() not in ("1", "a", "i"):
+                # A new kind of label that does not start a list ("(3)" after "(d)") continues an outer
+                # list whose start is not in the text (a page that begins mid-list): the lead-in and the
+                # list it opened end here.
+                depth, root_lead = 0, None
             stack = stack[:depth]
             if in_definition is not None and depth <= in_definition:
                 in_definition = None
@@ -1018,6 +1035,19 @@ def _sentences(text: str) -> list[str]:
     text = re.sub(r"\b([A-Z])\.(?=\s?[A-Z]\.)", "\\1\u2024", text)  # initials such as "U. S."
     parts = re.split(r"(?<=\.)\s+(?=[A-Z(\"\u201c])|(?<=;)\s+(?=(?:[A-Z][a-z]|WHEREAS)\b)", text)
     return [p.replace("\u2024", ".").strip() for p in parts if p.strip()]
+
+
+# A labelled field at the start of a line ("TITLE: IMMIGRATION STATUS", "Implementation Date: May 15, 2014").
+FIELD_LABEL = re.compile(r"^\W{0,3}[A-Z][A-Za-z'&/]*(?:[ \-][A-Za-z'&/]+){0,3}\s?:(?:\s|$)")
+
+
+def form_header(text: str) -> bool:
+    """Whether a text opens with a form's header: at least three labelled fields in its first fifteen
+    lines (a department's policy, directive or memo: "TITLE:", "NO:", "EFFECTIVE DATE:", "Scope:").
+    Such a text is an agency's own policy: its "Purpose:" field or "PURPOSE" heading says what the
+    document is for; it is not findings or recitals (its "Effective Date:" still is an effective date)."""
+    lines = [line for line in text.splitlines() if line.strip()][:15]
+    return sum(1 for line in lines if FIELD_LABEL.match(line.strip())) >= 3
 
 
 def _title_lines(text: str) -> int:

@@ -395,3 +395,55 @@ def test_a_glossary_under_a_bare_definitions_line_is_definitions() -> None:
     parts = {u.own: u for u in units(text)}
     assert parts[next(k for k in parts if k.startswith("Task force agreement:"))].definition
     assert not parts["Officers will not join a task force agreement."].definition
+
+
+def test_a_definitions_subsection_on_the_section_line_ends_at_the_next_subsection() -> None:
+    text = ("§ 5-101 Immigration matters. a. Definitions. As used in this section, the following terms have the "
+            "following meanings:\nCounty facility. The term \u201ccounty facility\u201d means any building the county "
+            "owns or leases.\nb. No agency shall honor an immigration detainer.\nc. No county resources shall be "
+            "used for immigration enforcement.\n")
+    parts = {u.own: u for u in units(text)}
+    defined = next(k for k in parts if k.startswith("The term"))
+    assert parts[defined].definition
+    assert not parts["No agency shall honor an immigration detainer."].definition
+    assert parts["No agency shall honor an immigration detainer."].location == "§ 5-101(b)"
+    found = {f.id for f in analyze_text(text).provisions}
+    assert {"detainer.no-hold", "detainer.no-joint-operations", "structure.definitions"} <= found
+
+
+@pytest.mark.parametrize("mark", ["* \u00a7 28.", "\u00a7\u00a7 28.", "*\u00a7 28."])
+def test_a_mark_before_a_section_number_still_opens_the_section(mark: str) -> None:
+    text = (f"Civil Rights Law\nChapter 6, Article 3\n{mark} Civil arrest near courts. 1. A person attending a "
+            "court proceeding is privileged from civil arrest while going to, remaining at and returning from "
+            "the court.\n2. No officer shall make a civil arrest in a courthouse without a judicial warrant.\n")
+    parts = units(text)
+    assert any(u.section == "28" and u.heading for u in parts)
+    rule = next(u for u in parts if u.own.startswith("No officer shall"))
+    assert rule.location == "\u00a7 28(2)" and not rule.preamble
+
+
+def test_a_lead_in_ends_with_its_list() -> None:
+    # A page that starts mid-sentence: the list under the lead-in ends at (b); "(3)" continues an outer list.
+    text = ("any county funds or staff, unless required by contract, for the following:\n"
+            "(a) Immigration enforcement;\n(b) Registration programs based on religion.\n"
+            "(3) Reporting: The County will publish a report every year on requests from ICE.\n"
+            "(4) Training: The County will train every officer on this resolution within 90 days.\n")
+    parts = {u.own: u for u in units(text)}
+    later = parts["Reporting: The County will publish a report every year on requests from ICE."]
+    assert "for the following" not in later.text
+    assert later.location.endswith("(3)") and "(b)" not in later.location
+
+
+def test_the_purpose_field_of_an_agency_policy_is_not_findings() -> None:
+    text = ("COUNTY SHERIFF'S OFFICE JAIL DIVISION POLICIES AND PROCEDURES\nTITLE: IMMIGRATION HOLDS NO: J-12\n"
+            "EFFECTIVE DATE: 03-01-19 REVISED: 04-02-20\nAUTHORITY: Sheriff\nPURPOSE:\n"
+            "The purpose of this policy is to set out how jail staff respond to ICE.\nPOLICY:\n"
+            "Staff will not honor ICE detainers unless they are accompanied by a judicial warrant.\n")
+    found = {f.id for f in analyze_text(text).provisions}
+    assert {"detainer.no-hold", "structure.effective-date"} <= found  # the policy's date is its effective date
+    assert "structure.findings" not in found
+    enacted = ("Section 1. Purpose. The purpose of this ordinance is to keep county staff out of civil immigration "
+               "enforcement.\nSection 2. No county officer shall honor an immigration detainer.\n"
+               "Section 3. Effective date. This ordinance takes effect on July 1, 2020.\n")
+    found = {f.id for f in analyze_text(enacted).provisions}
+    assert {"structure.findings", "structure.effective-date"} <= found
