@@ -116,3 +116,20 @@ def test_illegal_xml_characters_never_corrupt(tmp_path: Path) -> None:
     api.build(answers=answers, output=out, formats=["docx"])
     word = open_docx(io.BytesIO(out.read_bytes()))
     assert any("Springfield <&>" in p.text for p in word.paragraphs)
+
+
+def test_plain_paragraphs_written_as_text_are_the_same_xml(monkeypatch) -> None:  # noqa: ANN001
+    """The writer's batch path for plain paragraphs gives exactly the XML its element path
+    gives (footnotes, hyperlinks, bookmarks, list levels and all)."""
+    import drafter
+    from drafter.writers import docx as writer
+
+    def parts() -> dict[str, bytes]:
+        draft = drafter.build(Path(__file__).resolve().parents[1] / "samples" / "oakland-ca.yaml",
+                              options={"date": "2026-11-29"})
+        with zipfile.ZipFile(io.BytesIO(draft.render("docx"))) as z:
+            return {n: z.read(n) for n in z.namelist() if n.startswith("word/")}
+
+    batched = parts()
+    monkeypatch.setattr(writer, "_plain_line", lambda line: False)
+    assert parts() == batched
