@@ -17,7 +17,9 @@ Sections:
    draft's own Markdown, docxtpl rendering the same paragraphs into a Word template;
 3. every clause of a library (the built-in one, then +200, +1,000, +2,000, +5,000 generated
    clauses, bench/genlib.py) as .docx and .md, beside pandoc and docxtpl on the same content;
-4. ``drafter check`` of the same libraries, warm and cold (and ``--jobs 2``);
+4. ``drafter check`` of the same libraries, warm (results of the last run kept), cold (an
+   empty cache), ``--no-cache`` (every clause checked again; parses and compiles kept) and
+   ``--jobs 2``;
 5. ``drafter analyze`` of a policy of 10 KB, 100 KB, 1 MB and 5 MB (the test corpus repeated),
    beside pandoc reading the same text;
 6. optionally (``--batch N``) ``drafter batch`` of N jurisdictions against N pandoc runs.
@@ -186,9 +188,8 @@ def docxtpl_command(work: Path, md: Path, tag: str) -> Command | None:
                     str(work / f"tpl-{tag}.docx")])
 
 
-def check_has_jobs() -> bool:
-    out = subprocess.run([*DRAFTER, "check", "--help"], capture_output=True, text=True).stdout
-    return "--jobs" in out
+def check_options() -> str:
+    return subprocess.run([*DRAFTER, "check", "--help"], capture_output=True, text=True).stdout
 
 
 # ---------------------------------------------------------------- sections
@@ -276,7 +277,8 @@ def every_clause(work: Path, sizes: list[int], libs: dict[int, Path | None], pan
 
 
 def check_series(work: Path, sizes: list[int], libs: dict[int, Path | None], verdicts: Verdicts) -> None:
-    jobs = check_has_jobs()
+    options = check_options()
+    jobs, no_cache = "--jobs" in options, "--no-cache" in options
     results: dict[int, dict[str, Sample]] = {}
     for size in [0, *sizes]:
         lib = libs[size]
@@ -287,6 +289,12 @@ def check_series(work: Path, sizes: list[int], libs: dict[int, Path | None], ver
         }
         if jobs:
             commands["check --jobs 2 (warm)"] = Command([*DRAFTER, "check", "--jobs", "2", *extra])
+        if no_cache:  # every clause checked and every preset built again; parses and compiles kept
+            commands["check --no-cache (parses and compiles kept)"] = Command(
+                [*DRAFTER, "check", "--no-cache", *extra])
+            if jobs:
+                commands["check --no-cache --jobs 2"] = Command([*DRAFTER, "check", "--no-cache", "--jobs", "2",
+                                                                 *extra])
         rounds = 3 if size <= 200 else 1
         samples = interleave(commands, rounds, work)
         results[size] = samples

@@ -350,13 +350,14 @@ def lint(*, answers: Path, preset: str | None = None, profile: str | None = None
     return draft.lint()
 
 
-def check(*, library: Path | None = None, jobs: int = 1) -> CheckResult:  # noqa: F821
+def check(*, library: Path | None = None, jobs: int = 1, cache: bool = True) -> CheckResult:  # noqa: F821
     """Validate a library in one pass: files not loaded, schema, references, templates, lint
     and every preset built for a city, a county and a state (see ``drafter.checks``);
-    ``jobs`` processes share the work of a large library."""
+    ``jobs`` processes share the work of a large library; ``cache=False`` checks everything
+    again rather than reuse an earlier run's results for unchanged clauses and builds."""
     from drafter.checks import run_check
 
-    return run_check(library, jobs)
+    return run_check(library, jobs, cache)
 
 
 def __getattr__(name: str) -> Any:

@@ -7,6 +7,7 @@ parameters, and every preset is built for sample jurisdictions.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,12 +15,12 @@ from typing import Any
 
 from drafter.core import answers_from_mapping
 from drafter.errors import DrafterError, Problem, Problems
-from drafter.library import Clause, Library
+from drafter.library import Clause, Definition, Library
 from drafter.lint import Rule, Target, known_rule_ids, lint, mask_jinja
 from drafter.markdown import MarkdownError, parse_blocks
 from drafter.models import finding_text
 from drafter.numbering import Labeler
-from drafter.render import build_document, format_citation, used_definitions
+from drafter.render import build_document, format_citation, term_pattern
 from drafter.resolve import resolve
 from drafter.sources import YamlDoc
 from drafter.templating import Markdown, RenderError, render, undeclared_variables
@@ -46,11 +47,17 @@ def _variant_groups(library: Library) -> dict[str, list[Clause]]:
     return _GROUPS[3]
 
 
-def _sample_context(library: Library, clause: Clause | None) -> dict[str, Any]:
+def _sample_context(library: Library, clause: Clause | None,
+                    refs: dict[str, bool] | None = None) -> dict[str, Any]:
+    """The context clause checks render with; ``refs`` records each ``ref()`` target and
+    whether it exists (what a cached result depends on beyond the clause: check_cache)."""
     groups = _variant_groups(library)
 
     def ref(target: str) -> Markdown:
-        if target not in library.clauses and target not in groups:
+        exists = target in library.clauses or target in groups
+        if refs is not None:
+            refs[str(target)] = exists
+        if not exists:
             raise LookupError(f"ref('{target}'): no clause or variant group has that id")
         return Markdown("Section 1")
 
@@ -76,10 +83,15 @@ def _sample_context(library: Library, clause: Clause | None) -> dict[str, Any]:
     return ctx
 
 
-def check_library(library: Library, problems: Problems, jobs: int = 1) -> None:
+def check_library(library: Library, problems: Problems, jobs: int = 1, cache: bool = True) -> None:
     """Append every template, lint and build problem in ``library`` to ``problems``
-    (``jobs``: processes for the clause checks and the preset builds of a large library)."""
-    rendered = _clause_checks(library, problems, jobs)
+    (``jobs``: processes for the clause checks and the preset builds of a large library;
+    ``cache``: reuse the results of an earlier run for what has not changed, check_cache)."""
+    from drafter import check_cache
+
+    fingerprints = {cid: check_cache.entry_fingerprint(c) for cid, c in library.clauses.items()} \
+        if cache else None
+    used = _clause_checks(library, problems, jobs, fingerprints)
     ctx = _sample_context(library, None)
     for definition in library.definitions.values():
         for source, line, what in ((definition.body, definition.body_line, "definition"),
@@ -91,11 +103,13 @@ def check_library(library: Library, problems: Problems, jobs: int = 1) -> None:
                                     codified_words=False, loopholes=False)))
         _check_cited(library, definition.meta.authorities + definition.meta.sources,
                      definition.display, definition.header, problems)
-    _check_terms(library, rendered, problems)
-    check_facts(library, problems)
+    _check_terms(library, used, problems)
+    for definition in library.definitions.values():
+        check_entry_facts(definition, problems)
     check_analyzer_rules(library, problems)
     known = {(p.path, p.line, p.message) for p in problems.items}
-    problems.extend(_build_presets(library, known, jobs))
+    digest = check_cache.library_digest(library, fingerprints) if fingerprints is not None else None
+    problems.extend(_build_presets(library, known, jobs, digest))
 
 
 def _lint_clause(library: Library, clause: Clause, problems: Problems) -> None:
@@ -129,7 +143,9 @@ def _check_cited(library: Library, ids: list[str], display: str, header: YamlDoc
                          hint="verify it against a source and set verified: true, or cite another")
 
 
-def _check_terms(library: Library, rendered: list[str], problems: Problems) -> None:
+def _check_terms(library: Library, direct: set[str], problems: Problems) -> None:
+    """R-22 and R-21; ``direct``: the definitions whose term some clause's rendered text uses
+    (those the used definitions use count too, as in render.used_definitions)."""
     by_term: dict[str, str] = {}
     for definition in library.definitions.values():
         key = definition.meta.term.lower()
@@ -139,13 +155,32 @@ def _check_terms(library: Library, rendered: list[str], problems: Problems) -> N
                          message=f"term '{definition.meta.term}' is also defined in {by_term[key]}",
                          hint="keep one definition")
         by_term[key] = definition.display
-    used = used_definitions(rendered, library, lambda d: d.body)
+    used = _with_definitions_they_use(library, direct)
     for definition in library.definitions.values():
-        if definition not in used:
+        if definition.id not in used:
             line, col = definition.header.locate(("term",))
             problems.add(definition.display, line, col, severity="warning", rule="R-21",
                          message=f"term '{definition.meta.term}' is defined but no clause uses it",
                          hint="delete the definition or list its other forms under 'forms'")
+
+
+def _term_patterns(library: Library) -> dict[str, re.Pattern[str]]:
+    return {d.id: term_pattern(d) for d in library.definitions.values()}
+
+
+def _with_definitions_they_use(library: Library, direct: set[str]) -> set[str]:
+    """``direct`` and every definition a used definition's text uses, by term (the closure
+    render.used_definitions computes, from each clause's own matches)."""
+    patterns = _term_patterns(library)
+    used = {did for did in direct if did in library.definitions}
+    pending = list(used)
+    while pending:
+        body = re.sub(r'^\s*"[^"]+"', "", library.definitions[pending.pop()].body)
+        for did, pattern in patterns.items():
+            if did not in used and pattern.search(body):
+                used.add(did)
+                pending.append(did)
+    return used
 
 
 def _render_into(problems: Problems, source: str, ctx: dict[str, Any], display: str,
@@ -156,9 +191,10 @@ def _render_into(problems: Problems, source: str, ctx: dict[str, Any], display: 
         problems.items.append(exc.problem)
 
 
-def _check_clause_templates(library: Library, clause: Clause, problems: Problems) -> str:
+def _check_clause_templates(library: Library, clause: Clause, problems: Problems,
+                            refs: dict[str, bool] | None = None) -> str:
     """Render every template of a clause with its defaults; return the rendered text."""
-    ctx = _sample_context(library, clause)
+    ctx = _sample_context(library, clause, refs)
     text = ""
     pieces = [(clause.body, clause.body_line, "clause text"),
               (clause.commentary, clause.commentary_line, "commentary")]
@@ -237,18 +273,29 @@ def _first_words(body: str) -> str:
 
 
 def _build_presets(library: Library, known: set[tuple[str, int, str]] | None = None,
-                   jobs: int = 1) -> list[Problem]:
+                   jobs: int = 1, digest: str | None = None) -> list[Problem]:
     """Every preset built for each sample jurisdiction; a problem found in several builds is
     reported once, naming the builds it breaks, and not at all if the clause checks already
-    reported it (``known``: path, line, message)."""
+    reported it (``known``: path, line, message). ``digest``: the whole library's
+    (check_cache.library_digest), under which the builds' findings are kept for the next run."""
+    from drafter import check_cache
+
     pairs = [(preset_id, sample) for preset_id in sorted(library.presets)
              for sample in range(len(SAMPLE_JURISDICTIONS))]
-    by_sample = [[i for i, pair in enumerate(pairs) if pair[1] == sample]
-                 for sample in range(len(SAMPLE_JURISDICTIONS))]  # one sample's builds share renders
-    events = [event for chunk in _fan_out(_preset_events, (library, known, pairs), by_sample, jobs)
-              for event in chunk]
+    entry_key = check_cache.key(check_cache.PRESETS_KIND, digest, json.dumps(pairs)) if digest else None
+    events = _stored_events(check_cache.get(check_cache.PRESETS_KIND, entry_key)) if entry_key else None
+    if events is None or (not known and any(event[1] is None for event in events)):
+        by_sample = [[i for i, pair in enumerate(pairs) if pair[1] == sample]
+                     for sample in range(len(SAMPLE_JURISDICTIONS))]  # one sample's builds share renders
+        events = [event for chunk in _fan_out(_preset_events, (library, known, pairs), by_sample, jobs)
+                  for event in chunk]
+        if entry_key:
+            check_cache.put(check_cache.PRESETS_KIND, entry_key,
+                            [[i, list(k) if k else None, b, p, n] for i, k, b, p, n in events])
     seen: dict[tuple[str, int, int, str, str], list[str]] = {}
-    for _index, key, build in sorted(events, key=lambda event: event[0]):
+    for _index, key, build, path, line in sorted(events, key=lambda event: event[0]):
+        if key is None or (path, line, key[3]) in (known or set()):
+            continue  # a build stopped by a dangling id already reported; a problem already reported
         seen.setdefault(key, []).append(build)
     found = []
     for (path, line, col, message, hint), builds in seen.items():
@@ -257,14 +304,37 @@ def _build_presets(library: Library, known: set[tuple[str, int, str]] | None = N
     return found
 
 
+_Event = tuple[int, "tuple[str, int, int, str, str] | None", str, str, int]
+
+
+def _stored_events(data: Any) -> list[_Event] | None:
+    """Build events as check_cache kept them, or None if they are not of that shape."""
+    if not isinstance(data, list):
+        return None
+    events: list[_Event] = []
+    for row in data:
+        if not (isinstance(row, list) and len(row) == 5 and type(row[0]) is int
+                and isinstance(row[2], str) and isinstance(row[3], str) and type(row[4]) is int):
+            return None
+        key = row[1]
+        if key is not None and not (isinstance(key, list) and len(key) == 5
+                                    and [type(v) for v in key] == [str, int, int, str, str]):
+            return None
+        events.append((row[0], tuple(key) if key is not None else None, row[2], row[3], row[4]))
+    return events
+
+
 def _preset_events(work: tuple[Library, Any, list[tuple[str, int]]], indexes: list[int]
-                   ) -> list[tuple[int, tuple[str, int, int, str, str], str]]:
-    """(build number, problem key, build name) for the builds ``indexes`` of ``pairs``; the
-    builds of one sample place share every render they can (templating.shared_renders)."""
+                   ) -> list[_Event]:
+    """(build number, problem key, build name, the problem's own path and line) for the builds
+    ``indexes`` of ``pairs``, whatever the clause checks found (the caller sets aside what
+    they reported); a build stopped by an exception is one event with no key (raised when
+    the clause checks found nothing to explain it). The builds of one sample place share
+    every render they can (templating.shared_renders)."""
     from drafter.templating import shared_renders
 
     library, known, pairs = work
-    events = []
+    events: list[_Event] = []
     with shared_renders():
         for index in indexes:
             preset_id, sample_index = pairs[index]
@@ -273,47 +343,97 @@ def _preset_events(work: tuple[Library, Any, list[tuple[str, int]]], indexes: li
             source = answers_from_mapping(data, name="(check)")
             where = "a state-level draft" if sample["kind"] == "state" else \
                 f"a {sample['kind']} in {sample['state']}"
+            build = f"'{preset_id}' for {where}"
             try:
                 selection = resolve(library, source, allow_preempted=True)
                 build_document(library, selection, commentary="none")  # notes: checked per clause
             except (KeyError, LookupError, AttributeError, TypeError, ValueError):
                 if known:  # a dangling id already reported stops the build; nothing new to say
+                    events.append((index, None, build, "", 0))
                     continue
                 raise
             except DrafterError as exc:
                 shown, _doc = library.preset_docs.get(preset_id, ("(preset)", None))
                 for problem in exc.problems:
-                    if (problem.path, problem.line, problem.message) in (known or set()):
-                        continue
                     located = problem.path != "(check)"
                     key = (problem.path if located else shown, problem.line if located else 1,
                            problem.col if located else 1, problem.message, problem.hint)
-                    events.append((index, key, f"'{preset_id}' for {where}"))
+                    events.append((index, key, build, problem.path, problem.line))
     return events
 
 
-def _clause_checks(library: Library, problems: Problems, jobs: int) -> list[str]:
-    """Templates and lint of every clause (in ``jobs`` processes for a large library), in
-    library order; returns each clause's rendered text."""
-    ids = list(library.clauses)
+def _clause_checks(library: Library, problems: Problems, jobs: int,
+                   fingerprints: dict[str, str] | None) -> set[str]:
+    """Templates, lint and facts of every clause (in ``jobs`` processes for a large library),
+    in library order; returns the definitions whose terms the clauses' rendered text uses.
+    With ``fingerprints`` (clause id -> check_cache.entry_fingerprint), a clause whose
+    result an earlier run stored under the same inputs is not checked again."""
+    from drafter import check_cache
+
+    results: dict[str, tuple[list[Problem], list[str]]] = {}
+    keys: dict[str, str] = {}
+    if fingerprints is not None:
+        inputs = check_cache.clause_inputs(library)
+        groups = _variant_groups(library)
+        for cid in library.clauses:
+            keys[cid] = check_cache.key(check_cache.CLAUSE_KIND, inputs, fingerprints[cid])
+            stored = _stored_clause(check_cache.get(check_cache.CLAUSE_KIND, keys[cid]), library, groups)
+            if stored is not None:
+                results[cid] = stored
+    ids = [cid for cid in library.clauses if cid not in results]
     size = max(1, -(-len(ids) // max(1, jobs * 4)))  # a few chunks per process, in order
     chunks = [ids[start:start + size] for start in range(0, len(ids), size)] \
         if jobs > 1 and len(ids) >= _PARALLEL_FROM else [ids]
-    rendered: list[str] = []
-    for texts, found in _fan_out(_clause_chunk, library, chunks, jobs):
-        rendered.extend(texts)
+    for chunk in _fan_out(_clause_chunk, library, chunks, jobs):
+        for cid, found, refs, used in chunk:
+            results[cid] = (found, used)
+            if cid in keys:
+                check_cache.put(check_cache.CLAUSE_KIND, keys[cid],
+                                {"problems": check_cache.dump_problems(found), "refs": refs,
+                                 "definitions": used})
+    direct: set[str] = set()
+    for cid in library.clauses:
+        found, used = results[cid]
         problems.items.extend(found)
-    return rendered
+        direct.update(used)
+    return direct
 
 
-def _clause_chunk(library: Library, ids: list[str]) -> tuple[list[str], list[Problem]]:
-    found = Problems()
-    texts = []
+def _stored_clause(data: Any, library: Library, groups: dict[str, Any]
+                   ) -> tuple[list[Problem], list[str]] | None:
+    """A clause's stored result, if it is of the right shape and every ref() target it
+    named still exists (or still does not)."""
+    from drafter import check_cache
+
+    if not (isinstance(data, dict) and set(data) == {"problems", "refs", "definitions"}
+            and isinstance(data["refs"], dict) and isinstance(data["definitions"], list)
+            and all(isinstance(d, str) for d in data["definitions"])):
+        return None
+    for target, existed in data["refs"].items():
+        if (target in library.clauses or target in groups) is not existed:
+            return None
+    try:
+        return check_cache.load_problems(data["problems"]), data["definitions"]
+    except ValueError:
+        return None
+
+
+def _clause_chunk(library: Library, ids: list[str]
+                  ) -> list[tuple[str, list[Problem], dict[str, bool], list[str]]]:
+    """(id, problems, ref() targets and whether each exists, definitions its text uses) of
+    each clause of ``ids``."""
+    patterns = _term_patterns(library)
+    out = []
     for clause_id in ids:
         clause = library.clauses[clause_id]
-        texts.append(_check_clause_templates(library, clause, found))
+        found = Problems()
+        refs: dict[str, bool] = {}
+        text = _check_clause_templates(library, clause, found, refs)
         _lint_clause(library, clause, found)
-    return texts, found.items
+        check_entry_facts(clause, found)
+        out.append((clause_id, found.items, refs,
+                    [did for did, pattern in patterns.items() if pattern.search(text)]))
+    return out
 
 
 _PARALLEL_FROM = 200  # clauses: below this, starting processes costs more than it saves
@@ -378,13 +498,15 @@ def find_library(start: Path) -> Path | None:
     return None
 
 
-def run_check(library: Path | None = None, jobs: int = 1) -> CheckReport:
+def run_check(library: Path | None = None, jobs: int = 1, cache: bool = True) -> CheckReport:
     """Check a library (the built-in one, or ``library`` overlaid on it) in one pass.
 
     Every stage runs whatever the others found: files the loader skips, schema, references,
     templates, lint and preset builds. A file whose front matter fails validation is still
     checked for its references and templates (with its valid fields). Each problem is
     reported once, located, in plain words, with a "did you mean" where a near name exists.
+    With ``cache`` (the default), what an earlier run found for clauses and preset builds whose
+    inputs have not changed is reused (drafter/check_cache.py): the report is the same.
     """
     from drafter.library import load_library, unloaded_files
     from drafter.resources import builtin_clauses, display_path
@@ -404,7 +526,7 @@ def run_check(library: Path | None = None, jobs: int = 1) -> CheckReport:
         problems.extend(unloaded_files(root, builtin=root in (builtin, base)))
     schema_failed = _lenient_entries(lib, problems)
     try:
-        check_library(lib, problems, jobs)
+        check_library(lib, problems, jobs, cache)
     except DrafterError as exc:
         problems.extend(exc.problems)
     _check_lenient(lib, schema_failed, problems)
@@ -432,11 +554,18 @@ def _lenient_entries(library: Library, problems: Problems) -> list[Clause]:
     from drafter.resources import display_path
     from drafter.sources import library_files, load_front_matter
 
-    loaded = {c.path.resolve() for c in library.clauses.values()}
+    listed = {c.path for c in library.clauses.values()}  # as library_files gave them to the loader
+    loaded: set[Path] | None = None
     found = []
     for root in library.roots:
         for area in AREAS:
+            if all(path in listed for path in (root / area).glob("*.md")):
+                continue  # every file the loader could list loaded (library_files lists a subset)
             for path in library_files(root, area, "*.md", Problems()):
+                if path in listed:
+                    continue
+                if loaded is None:
+                    loaded = {c.path.resolve() for c in library.clauses.values()}
                 if path.resolve() in loaded:
                     continue
                 doc = load_front_matter(path, Problems(), display_path(path))
@@ -761,17 +890,22 @@ def paragraph_index(source: str, offset: int) -> int:
 def fact_sentences(source: str, first_line: int) -> list[dict[str, Any]]:
     """Every sentence of a commentary that states a year or a figure, with its line, what it
     states, and the citations in it or in a sentence next to it (same paragraph)."""
+    from bisect import bisect_right
+
     pieces = split_sentences(source)
+    # paragraph_index for every sentence from one scan: a sentence starts at a non-space
+    # character, so every paragraph break before it also ends before it
+    breaks = [match.end() for match in re.finditer(r"\n\s*\n", source)]
     found = []
     for index, (offset, sentence) in enumerate(pieces):
         facts = sentence_facts(sentence)
         if not facts:
             continue
-        para = paragraph_index(source, offset)
+        para = bisect_right(breaks, offset)
         own = CITE.findall(sentence)
         near: list[str] = []
         for other in (index - 1, index + 1):
-            if 0 <= other < len(pieces) and paragraph_index(source, pieces[other][0]) == para:
+            if 0 <= other < len(pieces) and bisect_right(breaks, pieces[other][0]) == para:
                 near += CITE.findall(pieces[other][1])
         line = first_line + source.count("\n", 0, offset)
         found.append({"line": line, "sentence": re.sub(r"\s+", " ", sentence),
@@ -788,30 +922,34 @@ def machinery(source: str) -> list[tuple[int, str]]:
 
 def check_facts(library: Library, problems: Problems) -> None:
     """F-01 and F-02 over every clause and definition commentary (and findings, for F-02)."""
-    entries: list[Any] = [*library.clauses.values(), *library.definitions.values()]
-    for entry in entries:
-        silenced = dict(getattr(entry.meta, "lint", {}) or {})
-        source, first = entry.commentary, entry.commentary_line
-        if "F-01" not in silenced:
-            for fact in fact_sentences(source, first):
-                if not fact["cites"] and not fact["nearby"]:
-                    shown = ", ".join(fact["facts"][:3])
-                    problems.add(entry.display, fact["line"], 1, severity="warning",
-                                 rule="F-01", message=f"sentence states {shown} with no citation",
-                                 hint=FACT_RULES[0].hint)
-        if "F-02" in silenced:
-            continue
-        texts = [(source, first)]
-        if isinstance(entry, Clause):
-            for index, item in enumerate(entry.meta.findings):
-                text = finding_text(item)
-                texts.append((text, entry.header.line_of(text, ("findings", index))))
-        for text, start in texts:
-            for offset, shown in machinery(text):
-                problems.add(entry.display, start + text.count("\n", 0, offset), 1,
-                             severity="warning", rule="F-02",
-                             message=f"council-facing text shows '{shown}'",
-                             hint=FACT_RULES[1].hint)
+    for entry in [*library.clauses.values(), *library.definitions.values()]:
+        check_entry_facts(entry, problems)
+
+
+def check_entry_facts(entry: Clause | Definition, problems: Problems) -> None:
+    """F-01 and F-02 over one clause's or definition's commentary (and findings, for F-02)."""
+    silenced = dict(getattr(entry.meta, "lint", {}) or {})
+    source, first = entry.commentary, entry.commentary_line
+    if "F-01" not in silenced:
+        for fact in fact_sentences(source, first):
+            if not fact["cites"] and not fact["nearby"]:
+                shown = ", ".join(fact["facts"][:3])
+                problems.add(entry.display, fact["line"], 1, severity="warning",
+                             rule="F-01", message=f"sentence states {shown} with no citation",
+                             hint=FACT_RULES[0].hint)
+    if "F-02" in silenced:
+        return
+    texts = [(source, first)]
+    if isinstance(entry, Clause):
+        for index, item in enumerate(entry.meta.findings):
+            text = finding_text(item)
+            texts.append((text, entry.header.line_of(text, ("findings", index))))
+    for text, start in texts:
+        for offset, shown in machinery(text):
+            problems.add(entry.display, start + text.count("\n", 0, offset), 1,
+                         severity="warning", rule="F-02",
+                         message=f"council-facing text shows '{shown}'",
+                         hint=FACT_RULES[1].hint)
 
 
 def check_analyzer_rules(library: Library, problems: Problems) -> None:

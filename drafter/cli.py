@@ -627,7 +627,11 @@ def states_show(state: str, library: Path | None) -> None:
               help="Also show style notes (severity info), which never fail a check.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes to use for a large library (200 clauses or more).")
-def check(library: Path | None, strict: bool, as_json: bool, show_info: bool, jobs: int) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Check every clause and build every preset again, rather than reuse what an "
+                   "earlier run found for the ones whose inputs have not changed.")
+def check(library: Path | None, strict: bool, as_json: bool, show_info: bool, jobs: int,
+          no_cache: bool) -> None:
     """Validate a clause library in one pass: files that would not load, schema, references,
     templates, lint, and every preset built for a city, a county and a state."""
     from drafter import api
@@ -635,7 +639,7 @@ def check(library: Path | None, strict: bool, as_json: bool, show_info: bool, jo
 
     if library is None:
         library = find_library(Path.cwd())
-    result = api.check(library=library, jobs=jobs)
+    result = api.check(library=library, jobs=jobs, cache=not no_cache)
     failed = bool(result.errors) or (strict and bool(result.warnings))
     checked = getattr(result, "checked", "")
     if as_json:

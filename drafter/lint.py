@@ -195,21 +195,38 @@ def lint(target: Target) -> list[Problem]:
             add("R-26", "info", offset + len(sentence) - len(sentence.lstrip()),
                 f"long sentence ({words} words)", f"split it; the limit is {SENTENCE_LIMIT} words")
     if target.loopholes:
-        from drafter.analyze import loophole_sentence_fits
-
         flagged: set[str] = set()
-        views = [(offset, sentence, shall_view(sentence)) for offset, sentence in _prose_sentences(text)]
+        # each sentence as the patterns read it, once for all patterns (what
+        # analyze.loophole_sentence_fits computes for one pattern and one sentence)
+        views = [(offset, sentence, *_pattern_view(shall_view(sentence)))
+                 for offset, sentence in _prose_sentences(text)]
         for pattern in loophole_patterns():
             if pattern.id in target.opens or pattern.id in flagged:
                 continue
-            for offset, sentence, view in views:
-                if loophole_sentence_fits(pattern, view, text):
+            if pattern.document is not None and not pattern.document.search(text):
+                continue  # what the whole text must show (the same for every sentence)
+            for offset, sentence, plain, modality in views:
+                # the pattern's cheap set tests first: fits() is a conjunction, so the order
+                # of its tests never changes the answer
+                if (pattern.modality and not pattern.modality & modality) or pattern.modality_not & modality:
+                    continue
+                if pattern.fits(plain, modality, text, None):
                     add(pattern.id, "warning", offset,
                         f"text shows {pattern.id} ({pattern.why}): '{_clip(sentence)}'",
                         "if this is intended, declare it in 'opens'; otherwise strengthen the text")
                     flagged.add(pattern.id)
                     break
     return found
+
+
+def _pattern_view(sentence: str) -> tuple[str, frozenset[str]]:
+    """A sentence as the loophole patterns read it, and its modality: the inputs of
+    ``analyze.loophole_sentence_fits`` other than the pattern."""
+    from drafter.analyze import _modality, _sentence_plain
+    from drafter.analyzer_rules import builtin_rules
+
+    plain = _sentence_plain(sentence)
+    return plain, _modality(plain, builtin_rules())
 
 
 def _prose_sentences(text: str) -> Iterable[tuple[int, str]]:

@@ -46,7 +46,7 @@ FORMAT = "3"
 _PREFIX = b'{"mac":"'
 _MIDDLE = b'","entry":'
 _KEY_FILE = "key"
-_SUFFIXES = (".json", ".jinja")  # parsed YAML, compiled templates
+_SUFFIXES = (".json", ".jinja", ".check")  # parsed YAML, compiled templates, check results
 _BLOB_MAC = b"drafter-blob\0"
 _memory: dict[str, str] = {}  # key -> entry body (JSON), least recently used first
 _memory_bytes = 0
@@ -392,20 +392,23 @@ def _blob_mac(secret: bytes, kind: str, key: str, payload: bytes) -> bytes:
     return hmac.new(secret, header + payload, hashlib.sha256).hexdigest().encode("ascii")
 
 
-def _blob_path(folder: Path, key: str) -> Path:
+def _blob_path(folder: Path, key: str, suffix: str = ".jinja") -> Path:
     if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
         raise ValueError("a blob key is a SHA-256 in hex")
-    return folder / f"{key}.jinja"
+    if suffix not in _SUFFIXES[1:]:
+        raise ValueError("a blob is a .jinja or .check entry")
+    return folder / f"{key}{suffix}"
 
 
-def get_blob(kind: str, key: str) -> bytes | None:
-    """The bytes stored for ``key`` (a SHA-256 in hex) by ``put_blob`` with the same ``kind``,
-    or None. An entry whose MAC does not match its kind, key and bytes is deleted."""
+def get_blob(kind: str, key: str, suffix: str = ".jinja") -> bytes | None:
+    """The bytes stored for ``key`` (a SHA-256 in hex) by ``put_blob`` with the same ``kind``
+    (and ``suffix``: ``.jinja`` compiled templates, ``.check`` drafter check's results), or
+    None. An entry whose MAC does not match its kind, key and bytes is deleted."""
     located = _folder()
     if located is None:
         return None
     folder, secret = located
-    path = _blob_path(folder, key)
+    path = _blob_path(folder, key, suffix)
     raw = _read_small(path, limits.MAX_CACHE_ENTRY_BYTES + 65)
     if raw is None:
         return None
@@ -417,7 +420,7 @@ def get_blob(kind: str, key: str) -> bytes | None:
     return payload
 
 
-def put_blob(kind: str, key: str, payload: bytes) -> None:
+def put_blob(kind: str, key: str, payload: bytes, suffix: str = ".jinja") -> None:
     """Store ``payload`` under ``key``, signed (best effort, bounded like every entry)."""
     global _disk_written
     if len(payload) > limits.MAX_CACHE_ENTRY_BYTES:
@@ -426,7 +429,7 @@ def put_blob(kind: str, key: str, payload: bytes) -> None:
     if located is None:
         return
     folder, secret = located
-    target = _blob_path(folder, key)
+    target = _blob_path(folder, key, suffix)
     import tempfile
 
     try:

@@ -112,8 +112,8 @@ def read_text(path: Path, problems: Problems, display: str | None = None) -> str
     return None
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())
+def _inside(path: Path, root: Path, resolved_root: Path | None = None) -> bool:
+    return path.resolve().is_relative_to(resolved_root or root.resolve())
 
 
 def _shown(path: Path) -> str:
@@ -131,8 +131,9 @@ def library_files(root: Path, folder: str, pattern: str, problems: Problems) -> 
         problems.add(_shown(base), message="is a link to a folder outside the library", hint=OUTSIDE_HINT)
         return []
     found = []
+    resolved_root = root.resolve()  # once, not once a file
     for path in sorted(base.glob(pattern)):
-        if not _inside(path, root):
+        if not _inside(path, root, resolved_root):
             problems.add(_shown(path), message="is a link to a file outside the library", hint=OUTSIDE_HINT)
         elif path.is_file():
             found.append(path)

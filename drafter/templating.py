@@ -550,7 +550,6 @@ def _render(source: str, context: Mapping[str, Any], *, display: str, first_line
 # the current code would make, and an entry that fails its MAC is never loaded.
 
 _CODE_KIND = "jinja-code-1"
-MAX_COMPILED_MEMORY_BYTES = 192_000_000  # estimated size of the compiled templates kept in memory
 
 
 @dataclass(frozen=True)
@@ -673,7 +672,7 @@ def _remember(key: tuple[str, str, int], compiled: _Compiled) -> None:
         _live_bytes -= old.size
     _live[key] = compiled
     _live_bytes += compiled.size
-    while _live_bytes > MAX_COMPILED_MEMORY_BYTES and len(_live) > 1:
+    while _live_bytes > limits.MAX_COMPILED_MEMORY_BYTES and len(_live) > 1:
         _live_bytes -= _live.popitem(last=False)[1].size
 
 
