@@ -121,9 +121,9 @@ def build(answers: Path, output: Path | None, formats: tuple[str, ...], commenta
                        commentary=commentary, preset=preset, profile=profile, library=library,
                        allow_preempted=allow_preempted, as_of=as_of, below_floor=below_floor,
                        force=force, reference_doc=reference_doc)
-    print_problems(_console(stderr=True), result.warnings)
-    if not quiet:
-        out = _console()
+    if result.warnings:
+        print_problems(_console(stderr=True), result.warnings)
+    if not quiet:  # plain lines: no need to load rich for them
         for path in result.outputs:
             click.echo(f"wrote {api.display_path(path)} ({len(result.clauses)} clauses)")
 

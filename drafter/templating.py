@@ -733,9 +733,9 @@ def _template_line(exc: BaseException, default: int) -> int:
 
 def undeclared_variables(source: str) -> set[str]:
     """Top-level names a template reads (for the 'undeclared parameter' check): read when the
+    template was compiled for rendering, so it is not parsed a second time."""
     if _plain(source):
         return set()
-    template was compiled for rendering, so it is not parsed a second time."""
     names = _names.get(_source_key(source))
     if names is None:
         names = _entry(source, "<template>", 1).names
