@@ -252,6 +252,19 @@ def _see(chrome, text: str, timeout: float = 20) -> str:  # noqa: ANN001
     raise AssertionError(f"{text!r} never appeared on {chrome.current_url}")
 
 
+def _go(chrome, how: str, what: str, timeout: float = 20) -> None:  # noqa: ANN001
+    """Click what loads another page, and wait until that page has replaced this one (an
+    element found before it has would be stale, and one looked for too early not there)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = chrome.find_element("tag name", "html")
+    chrome.find_element(how, what).click()
+    WebDriverWait(chrome, timeout).until(expected_conditions.staleness_of(page))
+    WebDriverWait(chrome, timeout).until(
+        lambda c: c.execute_script("return document.readyState") == "complete")
+
+
 def _fill(chrome, field_id: str, text: str) -> None:  # noqa: ANN001
     box = chrome.find_element("id", field_id)
     box.clear()
@@ -265,21 +278,21 @@ def test_browser_interview_in_english(server: str, driver, shots: Path, library)
 
     driver.get(server + "/?lang=en")
     _step(driver, shots, "en-1-start")
-    driver.find_element("link text", "Start").click()
+    _go(driver, "link text", "Start")
     _fill(driver, "name", "Springfield, Illinois")
     _fill(driver, "state", "Ilinois")
     time.sleep(1)  # the state's law is fetched as the person types
-    driver.find_element("css selector", "form button[type=submit]:not([name])").click()
+    _go(driver, "css selector", "form button[type=submit]:not([name])")
     _see(driver, "Did you mean")
     _step(driver, shots, "en-2-place-suggestion")
-    driver.find_element("css selector", "button[name=state_pick][value=IL]").click()
+    _go(driver, "css selector", "button[name=state_pick][value=IL]")
     _see(driver, "What state law allows in Illinois")
     _step(driver, shots, "en-3-government")
-    driver.find_element("css selector", "form button[type=submit]").click()
+    _go(driver, "css selector", "form button[type=submit]")
     driver.find_element("css selector", "details summary").click()  # the alternatives
     _step(driver, shots, "en-4-protections")
     driver.find_element("css selector", "input[name=commentary][value=none]").click()
-    driver.find_element("css selector", "form button[type=submit]").click()
+    _go(driver, "css selector", "form button[type=submit]")
     _see(driver, "Your draft is ready")
     _step(driver, shots, "en-5-review")
     driver.find_element("link text", "The draft (Word)").click()
@@ -305,21 +318,21 @@ def test_browser_interview_in_spanish(server: str, driver, shots: Path) -> None:
     from docx import Document
 
     driver.get(server + "/?lang=en")
-    driver.find_element("link text", "Español").click()
+    _go(driver, "link text", "Español")
     assert driver.find_element("tag name", "html").get_attribute("lang") == "es"
     _step(driver, shots, "es-1-inicio")
-    driver.find_element("link text", "Empezar").click()
+    _go(driver, "link text", "Empezar")
     _fill(driver, "name", "Condado de Fresno")
     driver.find_element("css selector", "#kind option[value=county]").click()
     _fill(driver, "state", "california")
-    driver.find_element("css selector", "form button[type=submit]:not([name])").click()
+    _go(driver, "css selector", "form button[type=submit]:not([name])")
     _see(driver, "Lo que permite la ley estatal en California")
     # "Condado de Fresno" typed in Spanish is the county of Fresno, not "Condado de Fresno County"
     assert driver.find_element("id", "sheriff").get_attribute("value") == "Fresno County Sheriff's Office"
     _step(driver, shots, "es-2-gobierno")
-    driver.find_element("css selector", "form button[type=submit]").click()
+    _go(driver, "css selector", "form button[type=submit]")
     _step(driver, shots, "es-3-protecciones")
-    driver.find_element("css selector", "form button[type=submit]").click()
+    _go(driver, "css selector", "form button[type=submit]")
     _see(driver, "Su borrador está listo")
     _step(driver, shots, "es-4-borrador")
     driver.find_element("link text", "Hoja informativa en español (Word)").click()
@@ -335,13 +348,13 @@ def test_browser_resume_from_saved_answers(server: str, driver, shots: Path, tmp
     saved.write_text("jurisdiction:\n  name: Oakland\n  kind: city\n  state: CA\npreset: strong\n"
                      "output:\n  commentary: none\n", encoding="utf-8")
     driver.get(server + "/?lang=en")
-    driver.find_element("link text", "Open the answers file").click()
+    _go(driver, "link text", "Open the answers file")
     driver.find_element("id", "answers").send_keys(str(saved))
     _step(driver, shots, "resume-1-upload")
-    driver.find_element("css selector", "form button[type=submit]").click()
+    _go(driver, "css selector", "form button[type=submit]")
     _see(driver, "Your draft is ready")
     _step(driver, shots, "resume-2-review")
-    driver.find_element("link text", "3. Protections").click()
+    _go(driver, "link text", "3. Protections")
     assert driver.find_element("css selector", "input[name=preset][value=strong]").is_selected()
 
 
@@ -351,9 +364,9 @@ def test_browser_analyze_a_pasted_policy(server: str, driver, shots: Path) -> No
     driver.get(server + "/analyze?lang=en")
     _fill(driver, "policy_text", POLICY)
     _step(driver, shots, "analyze-1-paste")
-    driver.find_element("css selector", "form[action='/analyze'] button[type=submit]").click()
+    _go(driver, "css selector", "form[action='/analyze'] button[type=submit]")
     page = _see(driver, "Loopholes that weaken it")
     assert "Loopholes that weaken it" in page and "gang" in page.lower()
     _step(driver, shots, "analyze-2-results")
-    driver.find_element("xpath", "//button[contains(., 'Start a draft that closes')]").click()
+    _go(driver, "xpath", "//button[contains(., 'Start a draft that closes')]")
     assert driver.find_element("id", "name").get_attribute("value") == ""
