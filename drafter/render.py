@@ -625,7 +625,9 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
     already secures on the draft's date, and what this draft left out or changed because of it.
     Short by design; ``drafter states show XX`` and each section's note give the detail."""
     state = selection.state
-    if state is None or not state.restricts and not state.covered:
+    # Any state law in force or coming, even one that changes nothing here (Nevada's model
+    # policies), is named: a county's lawyer reads the notice to learn which laws apply.
+    if state is None or not (state.restricts or state.covered or state.laws or state.pending):
         return []
     rule = state.rule
     out: list[Para] = []

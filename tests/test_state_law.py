@@ -404,3 +404,20 @@ def test_built_text_never_contains_a_withheld_passage(tmp_path: Path, library: L
             assert words not in body, (state, passage)
     for mandate in selection.state.mandates:
         assert mandate.duty in text  # what still binds the county is in the draft itself
+
+
+def test_every_state_with_a_law_in_force_names_it_in_the_notice(library: Library) -> None:
+    """A county's lawyer learns from the notice which state laws apply, even a law that changes
+    nothing in the draft (Nevada's model policies); a state with no such law gets no notice."""
+    import drafter
+    from drafter.render import state_warnings
+
+    for code, rule in sorted(library.states.items()):
+        draft = drafter.build({"jurisdiction": {"name": "Test City", "kind": "city", "state": code}},
+                              library=library, options={"date": "2026-11-29"})
+        notice = " ".join(run.text for para in state_warnings(library, draft.selection) for run in para.runs)
+        in_force = [law for law in rule.laws if law.effective <= dt.date(2026, 11, 29) and law.status != "repealed"]
+        for law in in_force:
+            assert library.authorities[law.authority].name in notice, (code, law.authority)
+        if not rule.laws:
+            assert notice == "", code
