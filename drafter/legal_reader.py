@@ -768,13 +768,28 @@ def _bare_heading(text: str) -> bool:
 
 
 PROHIBITION_LEAD = re.compile(r"\b(?:prohibitions?|prohibited (?:acts|conduct))\b[^.:]{0,80}\binclude", re.I)
+# "Actions with a purpose described in subsection (1) of this section include ...": the items are acts
+# of a kind another subsection names; they are prohibited when that subsection prohibits them.
+REFERRED_LEAD = re.compile(r"\b(?:actions?|acts?|activit(?:y|ies)|conduct|uses?|assistance|cooperation|purposes?)\b"
+                           r"[^.:]{0,60}\b(?:described|prohibited|set forth|referred to|listed|specified)\s+in\s+"
+                           r"(?:this\s+)?(?:sub)?(?:section|paragraph|subdivision)\s*((?:\([\w]{1,4}\))+)"
+                           r"[^.:]{0,60}\binclude", re.I)
+REFERRED_PROHIBITS = re.compile(r"\b(?:shall not|may not|must not|is prohibited|are prohibited|prohibited from)\b"
+                                r"|^\W*no\b[^.;:]{0,200}\b(?:shall|may)\b", re.I)
 
 
-def _lead_text(lead: str) -> str:
+def _lead_text(lead: str, referred: list[Unit] | None = None, section: str = "") -> str:
     """A lead-in as its items inherit it. "The prohibition set forth in this section shall include
-    but not be limited to:" makes each item a prohibited act, so it is carried as such."""
+    but not be limited to:" makes each item a prohibited act, so it is carried as such; so does
+    "Actions described in subsection (1) include:" when subsection (1) prohibits them."""
     if PROHIBITION_LEAD.search(lead):
         return "The following is prohibited:"
+    named = REFERRED_LEAD.search(lead)
+    if named and referred is not None:
+        path = named.group(1)
+        if any(u.section == section and u.path == path and REFERRED_PROHIBITS.search(u.own or u.text)
+               for u in referred):
+            return "The following is prohibited:"
     return lead
 
 
@@ -872,8 +887,8 @@ def units(text: str) -> list[Unit]:
                 parent = out[index] if 0 <= index < len(out) else None
                 if parent is not None and _incomplete(parent.own):
                     parent.lead = True
-                    leads.append(_lead_text(parent.own))
-            prefix = " ".join(([_lead_text(root_lead)] if root_lead else []) + leads)
+                    leads.append(_lead_text(parent.own, out, section))
+            prefix = " ".join(([_lead_text(root_lead, out, section)] if root_lead else []) + leads)
             labels = "".join(label for _, label, _ in stack)
             label = para.label if para.label.startswith("(") else f"({para.label.strip('.)') or '-'})"
             if not label.strip("()").isalnum():

@@ -76,6 +76,25 @@ def test_numbering_styles_and_prohibition_lead_ins() -> None:
     assert "info.no-status-inquiry" in ids(analyze_text(text))
 
 
+def test_a_lead_in_naming_a_prohibition_in_another_subsection_carries_it() -> None:
+    # "Actions with a purpose described in subsection (1) include:" lists acts that (1) prohibits.
+    text = ("State Statutes 99.100\n"
+            "(1) Public moneys, equipment or personnel may not be used for the purpose of detecting or "
+            "apprehending persons for immigration enforcement.\n"
+            "(2) Actions with a purpose described in subsection (1) of this section include, but are not limited "
+            "to, the following:\n"
+            "(a) Supporting a federal agency in immigration enforcement, including any of the following:\n"
+            "(A) Providing information, including a person's release date or home address, to a federal "
+            "immigration authority; or\n"
+            "(B) Establishing traffic perimeters for immigration enforcement.\n")
+    parts = {u.location: u for u in units(text)}
+    assert parts["line 5(2)(a)(A)"].text.startswith("The following is prohibited:")
+    found = ids(analyze_text(text))
+    assert {"info.no-release-info", "info.no-personal-data", "detainer.no-joint-operations"} <= found
+    allowed = text.replace("may not be used", "may be used")
+    assert not ids(analyze_text(allowed)) & {"info.no-release-info", "info.no-personal-data"}
+
+
 def test_definitions_are_read_not_counted_as_rules() -> None:
     text = ('Sec. 1. Definitions.\n"Hold request" means a request to keep a person in custody for ICE.\n'
             '"Agency" means any department of the City.\nSec. 2. Rules.\nNo agency shall honor a hold request.\n')
