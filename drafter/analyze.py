@@ -82,6 +82,19 @@ CODE_CITE = re.compile(r"\b(?:RCW|ORS|ILCS|A\.?R\.?S\.?|C\.?R\.?S\.?|O\.?C\.?G\.
                        r"|Health and Safety|Education) Code|Revised (?:Statutes|Code)|Code of (?:Ordinances|Criminal"
                        r" Procedure)|Statutes? \d|Stat\. ?§|Code §|Code,? (?:Section|sec\.|art\.)|Compiled Statutes)\b"
                        r"|§+ ?\d")
+MODEL_POLICY = re.compile(r"\bmodel (?:\w+ ){0,3}polic(?:y|ies)\b", re.I)
+MODEL_ADOPTED = re.compile(r"\b(?:shall|must)\s+(?:\w+\s+){0,3}(?:adopt|implement|comply with)\s+(?:the\s+)?"
+                           r"(?:\w+ ){0,3}model\b", re.I)
+# Codified law: a code or statute named with its section number in the opening lines ("Oregon Statutes
+# 181A.826", "Maryland Code, Criminal Procedure 5-104"), or an ordinance or act that writes itself into a
+# code ("K.C.C. 2.15.010 ... amended to read as follows", "A new section ... of the Seattle Municipal Code
+# is added", "This chapter shall be known as ...").
+CODE_NAMED = re.compile(r"\b(?:Code|Statutes?|Laws|Ordinances|Charter)\b[^\n]{0,60}?(?:§+ ?)?\b\d+[A-Za-z]?[.\-]\d+",
+                        re.I)
+INTO_CODE = re.compile(r"\b(?:amend|add|adopt|creat|insert|enact)\w*\b[^.\n]{0,120}\b(?:Code|Ordinances)\b"
+                       r"|\b(?:[A-Z]\.?){2,4} ?\d+[A-Za-z]?\.\d+[.\d]*\b[^.\n]{0,80}\b(?:is|are) (?:each |hereby )*"
+                       r"amended"
+                       r"|\b(?:this|the) chapter shall be known\b")
 # A purpose heading or field ("PURPOSE:", "1. PURPOSE", "Purpose: To require ...").
 PURPOSE_LINE = re.compile(r"^\W*(?:[\dIVX]{1,4}[.)]?\s+)?purpose\b", re.I)
 UNCODIFIED = re.compile(r"\b(?:ORDINANCE NO|AN ORDINANCE|BE IT ORDAINED|RESOLUTION|RESOLVED|EXECUTIVE ORDER"
@@ -267,6 +280,9 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     seen: dict[str, Finding] = {}
     form = form_header(text)
     binding: set[str] = set()  # ids found in a unit that binds (prohibition or duty)
+    # A duty to publish model policies binds no one to the policies unless someone must adopt them.
+    adopted = any(MODEL_ADOPTED.search(u.plain) and not _negated(u.plain, MODEL_ADOPTED.search(u.plain).start())
+                  for u in parts if not u.definition and MODEL_POLICY.search(u.plain))
     for unit in parts:
         if unit.definition or unit.lead or not unit.text.strip():
             continue
@@ -288,7 +304,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                             "detainer.no-hold", "detainer.no-transfer", "access.facilities-judicial-warrant"):
                         continue
                     seen[pid] = Finding(pid, _clip(unit.text), unit.location, rule.why, list(unit.limited_by))
-                    if modality & {"prohibit", "duty"}:
+                    if modality & {"prohibit", "duty"} and (adopted or not MODEL_POLICY.search(unit.plain)):
                         binding.add(pid)
                     break
     defs_heading = re.search(r"^[ \t]*(?:Sec\.|Section|SECTION|SEC\.)?[ \t\w.\-§]{0,80}?\bDefinitions?\b", text,
@@ -374,11 +390,14 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
 
 def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], binding: set[str],
                  rules: AnalyzerRules) -> Finding | None:
-    """structure.no-reversal met by a codified ordinance or statute that binds with mandatory words."""
+    """structure.no-reversal met by codified law (a statute, a code section, an ordinance written into a
+    code) whose protections bind with mandatory words; never by a resolution, an order, a memo, an
+    agency's own policy or an agreement."""
     header = _title_block(text)
     if instrument_named(text, rules) or rules.pattern("internal_issuer").search(header):
         return None
-    chapter = CODE_CITE.search("\n".join(text.strip().splitlines()[:4])) or re.search(
+    first_lines = "\n".join(line for line in text.strip().splitlines()[:4])
+    chapter = CODE_CITE.search(first_lines) or CODE_NAMED.search(first_lines) or re.search(
         r"^\s*(?:chapter|title|article)\s+\d", header, re.I | re.M)
     if not chapter and re.search(r"\b(?:policy|procedure|directive|manual|general order|command order|special order"
                                  r"|memorandum|guidelines?)\b", header, re.I):
@@ -387,11 +406,10 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
                   and pid != "info.narrow-1373-savings"]
     if not protective:
         return None
-    first_lines = "\n".join(line for line in text.strip().splitlines()[:4])
     numbered = [u for u in parts if u.section and not u.preamble and (
         re.search(r"\d[.\-]\d", u.section) or re.match(r"\d{3,}", u.section))]
-    codified = bool(numbered) or bool(CODE_CITE.search(first_lines)) or (
-        bool(CODE_CITE.search(text)) and not UNCODIFIED.search(header))
+    codified = bool(numbered) or bool(CODE_CITE.search(first_lines) or CODE_NAMED.search(first_lines)) or (
+        bool(CODE_CITE.search(text)) and not UNCODIFIED.search(header)) or bool(INTO_CODE.search(text[:5000]))
     if not codified:
         return None
     evidence = found[protective[0]]
@@ -458,8 +476,9 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
             for pattern in items:
                 if document_hits[id(pattern)] and pattern.fits(unit.plain, modality, None, found):
                     add(lid, unit, pattern.why)
-                    if lid == "loophole.non-binding" and "hortatory" in pattern.modality:
-                        hortatory_immigration = True
+                    if lid == "loophole.non-binding" and ("hortatory" in pattern.modality
+                                                           or pattern.document is not None):
+                        hortatory_immigration = True  # protections in words that bind no one
                     break
     # Coverage narrowed by a definition ("County services" means ... other than the Sheriff).
     for unit in parts:
@@ -477,8 +496,11 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
     instrument = instrument_named(text, rules)
     # A resolution or order whose commitments sit only in its recitals ("WHEREAS, the City will not
     # use city funds to enforce federal immigration law") promises without binding anyone.
-    recited = bool(instrument) and any(_is_recital_text(u) and p["recital_commitment"].search(u.plain)
-                                       for u in parts)
+    # So does one whose title declares protective intent ("affirming the City as a welcoming city that
+    # serves its residents regardless of immigration status") and binds no one to anything.
+    recited = bool(instrument) and (any(_is_recital_text(u) and p["recital_commitment"].search(u.plain)
+                                        for u in parts)
+                                    or bool(p["protective_intent"].search(_long_title(text))))
     if instrument and (substantive or hortatory_immigration or recited):
         add("loophole.non-binding", None, "an instrument easily withdrawn (resolution, order or memo)",
             instrument)
@@ -505,6 +527,13 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
         add("loophole.no-enforcement", None, "no private right of action, independent complaints "
             "or public reporting", "(no enforcement provision found)")
     return sorted(out.values(), key=lambda f: f.id)
+
+
+def _long_title(text: str) -> str:
+    """The opening of an instrument up to its first recital or operative words: its name and long title."""
+    opening = text[:1500]
+    end = re.search(r"^\W*(?:WHEREAS|NOW,? THEREFORE|BE IT|SECTION|Section|Sec\.|§)\b", opening, re.M)
+    return " ".join((opening[:end.start()] if end else opening).split())
 
 
 def _missing(present: set[str], library: Any | None) -> list[dict[str, str | None]]:

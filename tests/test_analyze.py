@@ -148,6 +148,41 @@ def test_a_state_directive_and_a_department_policy() -> None:
     assert "loophole.non-binding" in {f.id for f in result.loopholes}
 
 
+def test_enacted_law_in_mandatory_words_is_no_reversal_and_model_policies_are_not() -> None:
+    def found(text: str) -> set[str]:
+        result = analyze_text(text)
+        return {f.id for f in result.provisions} | {f.id for f in result.loopholes}
+
+    ordinance = ("ORDINANCE NO. 2031-12\nAN ORDINANCE relating to county services\n"
+                 "BE IT ORDAINED BY THE COUNCIL OF THE COUNTY:\nSECTION 1. K.C.C. 2.15.010 is amended to read as "
+                 "follows:\nA. No county employee shall inquire into the immigration status of any person.\n")
+    assert "structure.no-reversal" in found(ordinance)  # an ordinance that writes itself into the code
+    assert "structure.no-reversal" not in found(ordinance.replace("K.C.C. 2.15.010 is amended to read as follows",
+                                                                  "The following is the county's rule"))
+    statute = ("Maryland Code, Criminal Procedure 5-104\n(b) A law enforcement agent may not inquire about an "
+               "individual's citizenship or immigration status during a stop.\n")
+    assert "structure.no-reversal" in found(statute)
+    encouraged = ("State Statutes 180.810 Model policies\n(1) The Attorney General shall publish model policies "
+                  "limiting immigration enforcement at public schools, health facilities and shelters.\n"
+                  "(2) All public bodies are encouraged to adopt policies based on the model policies.\n")
+    assert "structure.no-reversal" not in found(encouraged)
+    assert {"access.sensitive-locations", "loophole.non-binding"} <= found(encouraged)
+    required = encouraged.replace("are encouraged to adopt policies based on", "shall adopt")
+    assert "structure.no-reversal" in found(required) and "loophole.non-binding" not in found(required)
+
+
+def test_a_resolution_declaring_protective_intent_only_in_its_title_and_recitals() -> None:
+    text = ("RESOLUTION 31999\nA RESOLUTION affirming the City as a welcoming city that serves its residents "
+            "regardless of their immigration status.\n"
+            "WHEREAS, one in five residents of the City was born abroad; and\n"
+            "WHEREAS, the City values the contributions of every resident;\n")
+    result = analyze_text(text)
+    assert {f.id for f in result.loopholes} == {"loophole.non-binding", "loophole.no-enforcement"}
+    opposed = text.replace("affirming the City as a welcoming city that serves its residents regardless of "
+                           "their immigration status", "opposing sanctuary policies")
+    assert not analyze_text(opposed).loopholes
+
+
 def test_cli_json_shape(runner: CliRunner) -> None:
     policy = CORPUS / "01-welcoming-city-strong.txt"
     data = json.loads(runner.invoke(cli, ["analyze", str(policy), "--json"]).output)
