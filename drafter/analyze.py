@@ -480,10 +480,11 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
                                                            or pattern.document is not None):
                         hortatory_immigration = True  # protections in words that bind no one
                     break
-    # Coverage narrowed by a definition ("County services" means ... other than the Sheriff).
+    # Coverage narrowed by a definition ("County services" means ... other than the Sheriff; "Law enforcement
+    # agent" does not include an employee of a correctional facility), in a text that protects someone.
+    substantive_found = any(f.startswith(PROTECTIVE_AREAS) for f in found)
     for unit in parts:
-        if unit.definition and re.search(r"\bother than (?:the )?(?:office of the )?(?:sheriff|probation|police"
-                                         r"|jail)", unit.plain, re.I):
+        if unit.definition and p["definition_gap"].search(unit.plain) and (substantive_found or holds):
             add("loophole.coverage-gap", unit, "a definition leaves an agency out")
     decriminalizes = "policing.street-vending" in found or "policing.civil-infractions" in found
     if decriminalizes:

@@ -586,12 +586,12 @@ DEFINITION = re.compile(r'^\W{0,3}(?:[Tt]he (?:term|phrase|words?)\s+)?(?:["\u20
                         r'["\u201d\u2019\']|(?!(?:This|These|That|Those|Such|It|The|A|An|Each|Every|Any|No|Nothing)\b)'
                         r'[A-Z][\w\-]*(?: [\w\-]+){0,5}?)(?:\s*\([^)]*\))?'
                         r'(?:\s+or\s+["\u201c][^"\u201d]+["\u201d])?[,:]?'
-                        r'\s+(?i:means|includes|shall mean|has the meaning|refers to)\b')  # "Term: means ..." too
+                        r'\s+(?i:means|includes|shall mean|has the meaning|refers to|(?:does|shall) not include)\b')
 # The heading of a section (or glossary) whose entries are all definitions.
 DEFINITIONS_TITLE = re.compile(r"\b(?:definitions?|glossary|terms used|defined terms|meaning of (?:certain )?terms)\b",
                                re.I)
 DEFINES = re.compile(r'["\u201c][^"\u201d]{1,80}["\u201d](?:\s*\([^)]*\))?\s+(?:means|includes|shall mean'
-                     r'|has the (?:same )?meaning)\b', re.I)
+                     r'|has the (?:same )?meaning|(?:does|shall) not include)\b', re.I)
 PROVISO = re.compile(r"(?:^|[,;:(]\s*|\s)(unless\b|except\b|excepting\b|other than\b"
                      r"|provided(?:,)? (?:however,? )?that\b|notwithstanding\b|but not\b|subject to\b)", re.I)
 CROSS_REF = re.compile(r"\b(?:sub)?(?:section|subsection|subdivision|paragraph|§+|sec\.?)\s*"

@@ -183,6 +183,19 @@ def test_a_resolution_declaring_protective_intent_only_in_its_title_and_recitals
     assert not analyze_text(opposed).loopholes
 
 
+def test_express_exclusions_of_agencies_are_coverage_gaps() -> None:
+    rule = "(2) A law enforcement agent may not inquire about an individual's immigration status during a stop.\n"
+    defined = ('(1) "Law enforcement agent" does not include an employee of a local correctional facility.\n' + rule)
+    assert "loophole.coverage-gap" in {f.id for f in analyze_text(defined).loopholes}
+    booking = ('(1) "Arrest" does not include a routine booking procedure.\n' + rule)
+    assert "loophole.coverage-gap" not in {f.id for f in analyze_text(booking).loopholes}
+    carved = (rule + "(3) For purposes of subsection (2), the Bureau of Labor is not a law enforcement agency.\n")
+    assert "loophole.coverage-gap" in {f.id for f in analyze_text(carved).loopholes}
+    program = (rule + "(3) This subsection does not apply to any program whose primary purpose is providing "
+               "benefits.\n")
+    assert "loophole.coverage-gap" in {f.id for f in analyze_text(program).loopholes}
+
+
 def test_cli_json_shape(runner: CliRunner) -> None:
     policy = CORPUS / "01-welcoming-city-strong.txt"
     data = json.loads(runner.invoke(cli, ["analyze", str(policy), "--json"]).output)
