@@ -289,8 +289,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         modality = _modality(unit.plain, rules)
         recital = _is_recital_text(unit)
         for pid, items in rules.provisions.items():
-            if pid in seen:
-                continue
+            if pid in seen and (pid in binding or not modality & {"prohibit", "duty"}):
+                continue  # found already; a later unit that binds still makes it binding
             if (recital or unit.preamble) and pid not in ("structure.findings", "structure.effective-date"):
                 continue
             if form and pid == "structure.findings" and PURPOSE_LINE.match(unit.own or unit.text):
@@ -303,8 +303,11 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                     if hollow and re.search(r"judicial warrant", unit.plain, re.I) and pid in (
                             "detainer.no-hold", "detainer.no-transfer", "access.facilities-judicial-warrant"):
                         continue
+                    binds = bool(modality & {"prohibit", "duty"}) and (adopted or not MODEL_POLICY.search(unit.plain))
+                    if pid in seen and not binds:
+                        break
                     seen[pid] = Finding(pid, _clip(unit.text), unit.location, rule.why, list(unit.limited_by))
-                    if modality & {"prohibit", "duty"} and (adopted or not MODEL_POLICY.search(unit.plain)):
+                    if binds:
                         binding.add(pid)
                     break
     defs_heading = re.search(r"^[ \t]*(?:Sec\.|Section|SECTION|SEC\.)?[ \t\w.\-§]{0,80}?\bDefinitions?\b", text,

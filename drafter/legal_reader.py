@@ -760,6 +760,14 @@ DEFINITIONS_LEAD = re.compile(r"\bas used in\b[^.]{0,80}:\s*$|\bthe following (?
                               r"|\bdefinitions? (?:apply|in this)\b", re.I)
 
 
+# A sentence that commands someone ("The City will treat ...", "No officer shall ..."), not a defined
+# term's meaning ("A request that the agency shall hold ..." is a definition's relative clause).
+COMMANDS = re.compile(r"(?:^|[.:]\s+)(?:The|No|Each|Every|All|Any|An?)\s+"
+                      r"(?:(?!\b(?:that|which|who|whose|whom|where|when|if)\b)[^.;:]){0,60}?"
+                      r"\b(?:shall|must|will|may not)\b"
+                      r"(?!\s+(?:mean|include|have the meaning|refer|be deemed|be construed))")
+
+
 def _bare_heading(text: str) -> bool:
     """A short line in capitals with no number, standing for a heading ("DEFINITIONS", "II. PROCEDURES")."""
     words = text.split()
@@ -838,7 +846,7 @@ def units(text: str) -> list[Unit]:
         if para.heading is not None:
             section, title = para.heading, para.text
             stack, root_lead, last_label, in_definition = [], None, {}, None
-            findings_section = bool(re.search(r"\b(?:findings|whereas|recitals)\b", title, re.I))
+            findings_section = bool(re.search(r"\b(?:findings|whereas|recitals|preamble)\b", title, re.I))
             sentences = _heading_sentences(para.text)
             definitions_section = bool(DEFINITIONS_TITLE.search(" ".join(s for s, is_title in sentences if is_title)))
             rest = HEADING.match(para.text)
@@ -865,6 +873,8 @@ def units(text: str) -> list[Unit]:
             continue
         if not para.label and _bare_heading(para.text):  # "DEFINITIONS", "PROCEDURES" alone on a line
             definitions_section = bool(DEFINITIONS_TITLE.search(para.text))
+        if definitions_section and in_definition is None and not _defines(para.text) and COMMANDS.search(para.text):
+            definitions_section = False  # "a. Equal treatment. The City will ...": a rule, the glossary has ended
         where = _where(section, para.line)
         recital = findings_section or bool(WHEREAS.match(para.text))
         if para.label:

@@ -183,6 +183,14 @@ def test_a_resolution_declaring_protective_intent_only_in_its_title_and_recitals
     assert not analyze_text(opposed).loopholes
 
 
+def test_a_protection_found_first_in_loose_words_counts_as_binding_where_it_binds() -> None:
+    text = ("Chapter 2.129 Welcoming community\n2.129.040 Rules.\n"
+            "a. Equal treatment. The City will treat all persons equally and serve the public without consideration "
+            "of immigration status.\n")
+    found = {f.id: f for f in analyze_text(text).provisions}
+    assert "structure.no-reversal" in found and "will treat" in found["policing.fair-impartial"].evidence
+
+
 def test_express_exclusions_of_agencies_are_coverage_gaps() -> None:
     rule = "(2) A law enforcement agent may not inquire about an individual's immigration status during a stop.\n"
     defined = ('(1) "Law enforcement agent" does not include an employee of a local correctional facility.\n' + rule)

@@ -169,6 +169,15 @@ def test_commitments_stated_only_in_recitals_are_non_binding() -> None:
     assert not any(i.startswith("loophole.") for i in ids(analyze_text(plain)))
 
 
+def test_a_complaint_route_or_discipline_enforces_a_policy() -> None:
+    rule = "Section 2. No city employee shall inquire into the immigration status of any person.\n"
+    assert "loophole.no-enforcement" in ids(analyze_text(rule))
+    for route in ("Section 3. Allegations of violations of this chapter may be filed with the City Manager, who "
+                  "shall investigate the complaint.\n",
+                  "Section 3. Any violation of this chapter by an employee shall be grounds for discipline.\n"):
+        assert "loophole.no-enforcement" not in ids(analyze_text(rule + route))
+
+
 def test_self_executing_measures_need_no_enforcement_clause() -> None:
     vending = ("Sec. 9.40.080. Penalty.\n(A) A violation of this chapter by a sidewalk vendor shall not be "
                "punishable as an infraction or misdemeanor, and no person shall be subject to arrest for a "
@@ -414,6 +423,25 @@ def test_a_glossary_under_a_bare_definitions_line_is_definitions() -> None:
     parts = {u.own: u for u in units(text)}
     assert parts[next(k for k in parts if k.startswith("Task force agreement:"))].definition
     assert not parts["Officers will not join a task force agreement."].definition
+
+
+def test_a_rule_after_a_definitions_list_is_not_a_definition() -> None:
+    # A page whose sections were pulled apart: a lettered rule follows the glossary under its heading.
+    text = ("2.129.030 - DEFINITIONS\nICE. The federal agency known as U.S. Immigration and Customs Enforcement.\n"
+            "a. Equal treatment. The City will serve the public without consideration of immigration status.\n"
+            "Allegations of violations of this Ordinance may be filed with the City Manager, who shall "
+            "investigate the complaint.\n")
+    parts = units(text)
+    assert next(u for u in parts if u.own.startswith("ICE.")).definition
+    assert not any(u.definition for u in parts if "City" in u.own)
+
+
+def test_a_preamble_section_is_read_as_findings() -> None:
+    text = ("2.129.020 - PREAMBLE\nIt is not the City's role to enforce federal immigration law, nor should the "
+            "City's resources be spent toward that end.\n2.129.040 - RULES\nNo City employee shall inquire "
+            "into the immigration status of any person.\n")
+    assert all(u.recital for u in units(text) if "should" in u.own)
+    assert "loophole.non-binding" not in ids(analyze_text(text))
 
 
 def test_a_definitions_subsection_on_the_section_line_ends_at_the_next_subsection() -> None:
