@@ -1,4 +1,5 @@
-"""Wheel build hook: ship the built-in library's YAML already parsed (drafter/prebuilt.py).
+"""Wheel build hook: ship the built-in library's YAML already parsed and its templates already
+compiled (drafter/prebuilt.py).
 
 A wheel without it is still complete (the first run parses the library, as every later run
 would without a cache), so a failure here warns and goes on rather than failing the install.
@@ -19,15 +20,17 @@ class CustomBuildHook(BuildHookInterface):
             return  # an editable install reads the checkout's own files
         root = Path(self.root)
         sys.path.insert(0, str(root))
+        shipped: dict[str, bytes] = {}
         try:
-            from drafter.prebuilt import make
+            from drafter.prebuilt import make, make_compiled
 
-            parsed = make(root / "clauses")
+            shipped["parsed.json"] = make(root / "clauses")
+            shipped["compiled.json"] = make_compiled(root / "clauses")
         except Exception as exc:  # noqa: BLE001 - a slower first run, not a failed install
-            self.app.display_warning(f"drafter: the built-in library is not shipped parsed ({exc})")
-            return
+            self.app.display_warning(f"drafter: the built-in library is not shipped prepared ({exc})")
         finally:
             sys.path.remove(str(root))
-        out = Path(tempfile.mkdtemp(prefix="drafter-wheel-")) / "parsed.json"
-        out.write_bytes(parsed)
-        build_data["force_include"][str(out)] = "drafter/_builtin/parsed.json"
+        folder = Path(tempfile.mkdtemp(prefix="drafter-wheel-"))
+        for name, data in shipped.items():
+            (folder / name).write_bytes(data)
+            build_data["force_include"][str(folder / name)] = f"drafter/_builtin/{name}"

@@ -6,29 +6,93 @@ Only what legislative text needs: paragraphs, ordered lists (subdivisions), bull
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
+from drafter import parse_cache
 from drafter.docmodel import Block, Item, Para, Run
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 REF_PREFIX = "#ref:"
 CITE_PREFIX = "#cite:"
+_DISABLED = ("image", "html_inline", "html_block", "heading", "lheading", "code", "fence",
+             "hr", "blockquote", "reference")
+_TOKENS_KIND = "md-tokens-1"  # bump when Tok's stored shape changes
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).disable(
-        ["image", "html_inline", "html_block", "heading", "lheading", "code", "fence",
-         "hr", "blockquote", "reference"])
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).disable(list(_DISABLED))
+
+
+class Tok:
+    """The part of a markdown-it token the blocks are built from: small enough to keep, as
+    JSON, between runs (a warm build then neither imports nor runs markdown-it)."""
+
+    __slots__ = ("children", "content", "href", "line", "nesting", "type")
+
+    def __init__(self, type: str, nesting: int = 0, line: int | None = None,  # noqa: A002
+                 children: list[Tok] | None = None, content: str = "", href: str = "") -> None:
+        self.type, self.nesting, self.line = type, nesting, line
+        self.children, self.content, self.href = children, content, href
+
+    def dump(self) -> list:
+        kids = None if self.children is None else [[c.type, c.content, c.href] for c in self.children]
+        return [self.type, self.nesting, self.line, kids]
+
+    @classmethod
+    def load(cls, row: list) -> Tok:
+        kind, nesting, line, kids = row
+        children = None if kids is None else [cls(k, content=c, href=h) for k, c, h in kids]
+        return cls(str(kind), int(nesting), line if line is None else int(line), children)
+
+
+@lru_cache(maxsize=1)
+def _tokens_salt() -> str:
+    """What the stored tokens depend on besides the text: markdown-it's install (its
+    ``__init__`` file, found without importing it) and this parser's options."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("markdown_it")
+    try:
+        info = Path(spec.origin).stat() if spec and spec.origin else None
+    except OSError:
+        info = None
+    install = f"{spec.origin if spec else ''} {info.st_size if info else ''} {info.st_mtime_ns if info else ''}"
+    return f"{_TOKENS_KIND} {install} {' '.join(_DISABLED)}\n"
 
 
 @lru_cache(maxsize=4096)
-def _tokens(text: str) -> list[Token]:
-    """Parsed tokens (read-only): a build and a check parse the same clause many times."""
-    return _parser().parse(text)
+def _tokens(text: str) -> list[Tok]:
+    """Parsed tokens (read-only): a build and a check parse the same clause many times, and a
+    warm build finds them in the parse cache's private folder, signed (parse_cache.put_blob)."""
+    key = hashlib.sha256((_tokens_salt() + text).encode("utf-8", "surrogatepass")).hexdigest() \
+        if parse_cache.enabled() else None
+    blob = parse_cache.get_blob(_TOKENS_KIND, key, ".md") if key else None
+    if blob is not None:
+        try:
+            return [Tok.load(row) for row in json.loads(blob)]
+        except (ValueError, TypeError):  # signed by us but not of this shape: parse again
+            pass
+    tokens = [_tok(t) for t in _parser().parse(text)]
+    if key:
+        parse_cache.put_blob(_TOKENS_KIND, key, json.dumps([t.dump() for t in tokens],
+                                                           separators=(",", ":")).encode(), ".md")
+    return tokens
+
+
+def _tok(token: object) -> Tok:
+    children = None if token.children is None else [
+        Tok(c.type, content=c.content, href=str(c.attrs.get("href", ""))) for c in token.children]
+    return Tok(token.type, token.nesting, token.map[0] if token.map else None, children)
 
 
 class MarkdownError(ValueError):
@@ -39,7 +103,7 @@ class MarkdownError(ValueError):
         self.line = line
 
 
-def inline_runs(token: Token) -> list[Run]:
+def inline_runs(token: Tok) -> list[Run]:
     """Runs for an inline token's children."""
     runs: list[Run] = []
     bold = italic = 0
@@ -56,7 +120,7 @@ def inline_runs(token: Token) -> list[Run]:
         elif kind == "em_close":
             italic -= 1
         elif kind == "link_open":
-            href = str(child.attrs.get("href", ""))
+            href = child.href
             link = href[len(REF_PREFIX):] if href.startswith(REF_PREFIX) else None
             cite = href[len(CITE_PREFIX):] if href.startswith(CITE_PREFIX) else None
         elif kind == "link_close":
@@ -91,7 +155,7 @@ def parse_blocks(text: str, label: Callable[[int, int], str], *, allow_bullets: 
     return blocks
 
 
-def _blocks(tokens: list[Token], start: int, end: int, label: Callable[[int, int], str],
+def _blocks(tokens: list[Tok], start: int, end: int, label: Callable[[int, int], str],
             allow_bullets: bool, level: int) -> tuple[list[Block], int]:
     out: list[Block] = []
     i = start
@@ -107,7 +171,7 @@ def _blocks(tokens: list[Token], start: int, end: int, label: Callable[[int, int
         elif tok.type == "bullet_list_open":
             close = _matching(tokens, i)
             if not allow_bullets:
-                line = tok.map[0] if tok.map else 0
+                line = tok.line or 0
                 raise MarkdownError("bullet lists are not allowed in clause text; "
                                     "use a numbered list (1. 2. 3.)", line)
             out.extend(_bullets(tokens, i + 1, close, level))
@@ -117,7 +181,7 @@ def _blocks(tokens: list[Token], start: int, end: int, label: Callable[[int, int
     return out, i
 
 
-def _items(tokens: list[Token], start: int, end: int, label: Callable[[int, int], str],
+def _items(tokens: list[Tok], start: int, end: int, label: Callable[[int, int], str],
            allow_bullets: bool, level: int) -> list[Item]:
     items: list[Item] = []
     i = start
@@ -140,7 +204,7 @@ def _items(tokens: list[Token], start: int, end: int, label: Callable[[int, int]
     return items
 
 
-def _bullets(tokens: list[Token], start: int, end: int, level: int) -> list[Para]:
+def _bullets(tokens: list[Tok], start: int, end: int, level: int) -> list[Para]:
     paras: list[Para] = []
     i = start
     while i < end:
@@ -155,7 +219,7 @@ def _bullets(tokens: list[Token], start: int, end: int, level: int) -> list[Para
     return paras
 
 
-def _matching(tokens: list[Token], start: int) -> int:
+def _matching(tokens: list[Tok], start: int) -> int:
     """Index of the token closing the one at ``start``."""
     depth = 0
     for j in range(start, len(tokens)):

@@ -23,7 +23,9 @@ The same folder, key, signing and bounds keep compiled templates (``get_blob``/`
 used by drafter/templating.py): a ``<key>.jinja`` entry is the HMAC of its kind, its key and
 its bytes, then the bytes. The MAC is checked before a byte of it is used, so an edited,
 forged, truncated or renamed entry is discarded (never loaded, never executed) and the
-template is compiled again.
+template is compiled again. The same signing keeps ``drafter check``'s results (``.check``,
+drafter/check_cache.py) and the Markdown tokens of rendered clause text (``.md``, plain JSON,
+drafter/markdown.py).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ FORMAT = "3"
 _PREFIX = b'{"mac":"'
 _MIDDLE = b'","entry":'
 _KEY_FILE = "key"
-_SUFFIXES = (".json", ".jinja", ".check")  # parsed YAML, compiled templates, check results
+_SUFFIXES = (".json", ".jinja", ".check", ".md")  # parsed YAML, compiled templates, check results, Markdown tokens
 _BLOB_MAC = b"drafter-blob\0"
 _memory: dict[str, str] = {}  # key -> entry body (JSON), least recently used first
 _memory_bytes = 0
@@ -74,13 +76,19 @@ def _key(text: str) -> str:
 def _base() -> Path | None:
     """The per-user cache root, or None: relative or empty settings are ignored (XDG spec),
     and HOME='' or HOME=/ gives no disk cache rather than one at /.cache."""
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if xdg and Path(xdg).is_absolute():
-        return Path(xdg)
-    home = os.environ.get("HOME", "")
-    if home and Path(home).is_absolute() and Path(home) != Path("/"):
-        return Path(home) / ".cache"
-    return None
+    settings = (os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("HOME", ""))
+    if settings not in _bases:  # a build asks hundreds of times; the answer only changes with these
+        xdg, home = settings
+        if xdg and Path(xdg).is_absolute():
+            _bases[settings] = Path(xdg)
+        elif home and Path(home).is_absolute() and Path(home) != Path("/"):
+            _bases[settings] = Path(home) / ".cache"
+        else:
+            _bases[settings] = None
+    return _bases[settings]
+
+
+_bases: dict[tuple[str, str], Path | None] = {}
 
 
 def _private_dir(path: Path) -> bool:
@@ -393,17 +401,29 @@ def _blob_mac(secret: bytes, kind: str, key: str, payload: bytes) -> bytes:
 
 
 def _blob_path(folder: Path, key: str, suffix: str = ".jinja") -> Path:
-    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+    if len(key) != 64 or key.strip("0123456789abcdef"):
         raise ValueError("a blob key is a SHA-256 in hex")
     if suffix not in _SUFFIXES[1:]:
-        raise ValueError("a blob is a .jinja or .check entry")
+        raise ValueError("a blob is a .jinja, .check or .md entry")
     return folder / f"{key}{suffix}"
 
 
 def get_blob(kind: str, key: str, suffix: str = ".jinja") -> bytes | None:
     """The bytes stored for ``key`` (a SHA-256 in hex) by ``put_blob`` with the same ``kind``
     (and ``suffix``: ``.jinja`` compiled templates, ``.check`` drafter check's results), or
-    None. An entry whose MAC does not match its kind, key and bytes is deleted."""
+    None. An entry whose MAC does not match its kind, key and bytes is deleted. A compiled
+    template not stored here may have shipped with the wheel (drafter/prebuilt.py)."""
+    if not enabled():
+        return None
+    found = _disk_blob(kind, key, suffix)
+    if found is None and suffix == ".jinja":
+        from drafter import prebuilt
+
+        found = prebuilt.lookup_compiled(kind, key)
+    return found
+
+
+def _disk_blob(kind: str, key: str, suffix: str) -> bytes | None:
     located = _folder()
     if located is None:
         return None

@@ -1,4 +1,5 @@
-"""The built-in library's YAML, parsed when the wheel was built, for a fast first run.
+"""The built-in library's YAML parsed, and its templates compiled, when the wheel was built,
+for a fast first run.
 
 Parsing the built-in library (about 150 YAML texts) with ruamel's round-trip parser costs a
 second; the parse cache (drafter/parse_cache.py) saves that from the second run on, but the
@@ -14,6 +15,14 @@ Nothing here can change a result (docs/security.md):
   by the same checks; anything else in the file makes it count as absent;
 - the file is part of the installed package, as trusted as its code; a source checkout or
   an editable install has none, and a build without one is the same, only slower the first time.
+
+Compiling the templates a build renders is the other half of a first build's cost, so the
+wheel also carries ``drafter/_builtin/compiled.json``, made by ``make_compiled``: the compiled
+code drafter/templating.py stores in the parse cache for every template the built-in library
+renders in the builds ``make_compiled`` runs, under the same keys (which cover the template's
+text and line, templating.py's own text, and Jinja's and Python's versions). It is read only
+when a compiled template is not in the user's cache, and a key made with another Python,
+another Jinja or other guards simply misses, and the template is compiled as always.
 """
 
 from __future__ import annotations
@@ -26,9 +35,12 @@ from typing import Any
 from drafter import parse_cache
 
 PATH = Path(__file__).resolve().parent / "_builtin" / "parsed.json"
+COMPILED_PATH = PATH.with_name("compiled.json")
 FORMAT = "drafter-prebuilt-1"
+COMPILED_FORMAT = "drafter-compiled-1"
 MAX_BYTES = 32_000_000
 _table: dict[str, Any] | None = None
+_compiled: dict[str, Any] | None = None
 
 
 def lookup(key: str) -> Any | None:
@@ -49,17 +61,79 @@ def _entries() -> dict[str, Any]:
     return _table
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, fmt: str = FORMAT) -> dict[str, Any]:
     try:
         if not path.is_file() or path.stat().st_size > MAX_BYTES:
             return {}
         table = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):
         return {}
-    if not (isinstance(table, dict) and table.get("format") == FORMAT
+    if not (isinstance(table, dict) and table.get("format") == fmt
             and table.get("cache") == parse_cache.FORMAT and isinstance(table.get("entries"), dict)):
         return {}
     return table["entries"]
+
+
+def lookup_compiled(kind: str, key: str) -> bytes | None:
+    """The bytes ``parse_cache.put_blob(kind, key, ...)`` stored for a built-in template when
+    the wheel was built, or None."""
+    global _compiled
+    if _compiled is None:
+        _compiled = _read(COMPILED_PATH, COMPILED_FORMAT)
+    encoded = _compiled.get(f"{kind} {key}")
+    if not isinstance(encoded, str):
+        return None
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+
+
+# Who the builds in make_compiled are for: every preset, for each kind of government, in
+# states whose law withholds, swaps or keeps different clauses.
+_COMPILE_FOR = (("city", "CA"), ("county", "CA"), ("city", "IL"), ("county", "TX"), ("city", "NY"),
+                ("county", "WA"), ("city", "FL"), ("county", "OR"))
+
+
+def make_compiled(clauses: Path) -> bytes:
+    """The compiled templates the builds of every preset (commentary and memo included) render,
+    from the library in ``clauses``, as the wheel's compiled.json. Templates a rarer build
+    needs are compiled on first use, as they would be without this file."""
+    import base64
+
+    from drafter import core, templating
+    from drafter.errors import DrafterError, Problems
+    from drafter.library import load_library
+
+    entries: dict[str, str] = {}
+
+    def record(kind: str, key: str, payload: bytes, suffix: str = ".jinja") -> None:
+        if suffix == ".jinja":
+            entries[f"{kind} {key}"] = base64.b64encode(payload).decode("ascii")
+
+    saved = (parse_cache.get, parse_cache.put, parse_cache.get_blob, parse_cache.put_blob,
+             parse_cache.enabled)
+    # nothing read from or written to a cache: every template compiled here, now, and recorded
+    parse_cache.get, parse_cache.put = (lambda _text: None), (lambda _text, _data: None)
+    parse_cache.get_blob, parse_cache.put_blob = (lambda *_args: None), record
+    parse_cache.enabled = lambda: True
+    templating.clear_memory()
+    try:
+        library = load_library(problems=Problems(), base=clauses)
+        for preset in sorted(library.presets):
+            for kind, state in _COMPILE_FOR:
+                answers = {"jurisdiction": {"name": "Sample", "kind": kind, "state": state}, "preset": preset}
+                with contextlib.suppress(DrafterError):  # a preset a state's law rules out
+                    core.build(answers, library=library, options={"commentary": "annotated"}).memo("md")
+    finally:
+        (parse_cache.get, parse_cache.put, parse_cache.get_blob, parse_cache.put_blob,
+         parse_cache.enabled) = saved
+        templating.clear_memory()
+    table = {"format": COMPILED_FORMAT, "cache": parse_cache.FORMAT, "entries": dict(sorted(entries.items()))}
+    return json.dumps(table, separators=(",", ":")).encode("utf-8")
 
 
 def make(clauses: Path) -> bytes:

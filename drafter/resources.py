@@ -6,7 +6,7 @@ are the top-level ``clauses/`` and ``templates/`` folders.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -33,6 +33,22 @@ def builtin_templates() -> Path:
 def display_path(path: Path) -> str:
     """A path as a user should see it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(_real(path).relative_to(_real_folder(str(Path.cwd()))))
+    except (ValueError, OSError):
         return str(path)
+
+
+def _real(path: Path) -> Path:
+    """``path.resolve()``, with its folder's resolution remembered: a library's hundred files
+    share a few folders, and resolving each walks every component. Only for showing a path
+    (a stale folder could only change how it is shown); links out of a library are checked
+    with a fresh resolve (sources.library_files)."""
+    absolute = Path.cwd() / path
+    if absolute.name in ("", ".", "..") or absolute.is_symlink():
+        return absolute.resolve()
+    return _real_folder(str(absolute.parent)) / absolute.name
+
+
+@lru_cache(maxsize=256)
+def _real_folder(folder: str) -> Path:
+    return Path(folder).resolve()

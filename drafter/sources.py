@@ -23,14 +23,25 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
 
 from drafter import limits, parse_cache
 from drafter.errors import Problem, Problems
 from drafter.resources import display_path
+
+# ruamel.yaml is imported where a text is parsed or a problem located, not with this module:
+# a warm build reads every file from the parse cache and never needs it.
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="rt", pure=True)
+
+
+def _round_trip_types() -> tuple[type, type]:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    return CommentedMap, CommentedSeq
 
 MAX_FILE_BYTES = limits.MAX_FILE_BYTES  # kept for callers; the value lives in drafter/limits.py
 OUTSIDE_HINT = "copy it into the library folder instead of linking to it"
@@ -53,7 +64,7 @@ class YamlDoc:
     def locate(self, loc: tuple[int | str, ...]) -> tuple[int, int]:
         """1-based (line, col) of the deepest node of ``loc`` that exists in the file."""
         node = self.data
-        if not isinstance(node, (CommentedMap, CommentedSeq)) and self.text is not None:
+        if not isinstance(node, _round_trip_types()) and self.text is not None:
             node = _round_trip(self.text)
         line, col = locate(node, loc)
         return line + self.line_offset, col
@@ -70,7 +81,7 @@ class YamlDoc:
 
 @lru_cache(maxsize=256)
 def _round_trip(text: str) -> Any:
-    return YAML(typ="rt", pure=True).load(text)
+    return _yaml().load(text)
 
 
 def read_text(path: Path, problems: Problems, display: str | None = None) -> str | None:
@@ -133,7 +144,8 @@ def library_files(root: Path, folder: str, pattern: str, problems: Problems) -> 
     found = []
     resolved_root = root.resolve()  # once, not once a file
     for path in sorted(base.glob(pattern)):
-        if not _inside(path, root, resolved_root):
+        # a file that is not a link is where its folder is, and the folder was checked above
+        if (path.is_symlink() or "/" in pattern) and not _inside(path, root, resolved_root):
             problems.add(_shown(path), message="is a link to a file outside the library", hint=OUTSIDE_HINT)
         elif path.is_file():
             found.append(path)
@@ -170,7 +182,10 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, display: str | None
         problems.add(shown, deep + line_offset, message=f"YAML nested more than {limits.MAX_YAML_DEPTH} levels deep",
                      hint="flatten the [ ] and { } inside one another")
         return None
-    yaml = YAML(typ="rt", pure=True)
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    yaml = _yaml()
     yaml.allow_duplicate_keys = False
     try:
         data = yaml.load(text)
@@ -224,7 +239,7 @@ def _construct_problem(text: str, exc: Exception) -> tuple[int, int, str, str]:
     date (2026-13-45, 2025-02-29) or a mapping or list used as a key. The text is composed
     again (nodes only, nothing built) to find the node at fault; 0, 0 if none is found."""
     try:
-        root = YAML(typ="rt", pure=True).compose(text)
+        root = _yaml().compose(text)
     except Exception:  # noqa: BLE001 - no node to point at; the message below still says what
         root = None
     seen: set[int] = set()
@@ -375,17 +390,18 @@ def load_front_matter(path: Path, problems: Problems, display: str | None = None
 
 def locate(node: Any, loc: tuple[int | str, ...]) -> tuple[int, int]:
     """0-based (line, col) of the deepest node on ``loc`` (a pydantic error location)."""
+    commented_map, commented_seq = _round_trip_types()
     pos = (getattr(getattr(node, "lc", None), "line", 0) or 0,
            getattr(getattr(node, "lc", None), "col", 0) or 0)
     for key in loc:
-        if isinstance(node, CommentedMap) and key in node:
+        if isinstance(node, commented_map) and key in node:
             child = node[key]
-            if isinstance(child, (CommentedMap, CommentedSeq)):
+            if isinstance(child, (commented_map, commented_seq)):
                 pos = node.lc.key(key)
             else:
                 pos = node.lc.value(key)
             node = child
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+        elif isinstance(node, commented_seq) and isinstance(key, int) and 0 <= key < len(node):
             pos = node.lc.item(key)
             node = node[key]
         else:

@@ -297,3 +297,56 @@ def test_no_cache_turns_off_memory_and_disk(cache: Path, tmp_path: Path, monkeyp
     assert parse_yaml(MINIMAL_ANSWERS, tmp_path / "a.yaml", problems) is not None
     assert parse_yaml(MINIMAL_ANSWERS, tmp_path / "a.yaml", problems) is not None
     assert not parse_cache._memory and not cache.exists() and not problems.items
+
+
+# ---------------------------------------------------------------- Markdown tokens
+
+MARKDOWN = ("The **City** shall not:\n\n1. detain a person on a [detainer](#ref:detainers.no-hold);\n"
+            "2. ask about *status*.\n\nA second paragraph.\n")
+
+
+def _blocks(text: str) -> list:
+    from drafter import markdown
+
+    markdown._tokens.cache_clear()  # as a new process would
+    return markdown.parse_blocks(text, lambda level, index: f"({level}.{index})")
+
+
+def test_markdown_tokens_are_kept_and_give_the_same_blocks(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafter import markdown
+
+    fresh = _blocks(MARKDOWN)
+    assert len(list(cache.glob("*.md"))) == 1
+    monkeypatch.setattr(markdown, "_parser", lambda: pytest.fail("parsed again"))
+    assert _blocks(MARKDOWN) == fresh
+
+
+@pytest.mark.parametrize("spoil", ["forged", "wrong shape"])
+def test_a_spoiled_markdown_entry_is_parsed_again(cache: Path, spoil: str) -> None:
+    fresh = _blocks(MARKDOWN)
+    (path,) = cache.glob("*.md")
+    kind = "md-tokens-1"
+    payload = json.dumps([["paragraph_open", 1, 0, None], ["inline", 0, 0, [["text", "forged", ""]]],
+                          ["paragraph_close", -1, None, None]]).encode()
+    if spoil == "wrong shape":  # signed by drafter but not tokens: parsed again, not a traceback
+        payload = b'{"not": "tokens"}'
+    secret = b"not the user's key" if spoil == "forged" else (cache / "key").read_bytes()
+    mac = parse_cache._blob_mac(secret, kind, path.stem, payload)
+    path.write_bytes(mac + b"\n" + payload)
+    assert _blocks(MARKDOWN) == fresh
+
+
+def test_a_warm_build_imports_neither_markdown_it_nor_ruamel(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys\nfrom drafter.launch import main\n"
+            f"sys.argv = ['drafter', 'build', {str(root / 'samples' / 'oakland-ca.yaml')!r}, '-o', "
+            f"{str(tmp_path / 'd.docx')!r}, '--force', '-q']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', [m for m in ('markdown_it', 'ruamel.yaml') if m in sys.modules])")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "LOADED []" in out.stdout, out.stdout + out.stderr

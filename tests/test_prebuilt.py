@@ -103,3 +103,87 @@ def test_the_wheel_hook_ships_it() -> None:
     text = (ROOT / "pyproject.toml").read_text()
     assert "[tool.hatch.build.targets.wheel.hooks.custom]" in text
     assert "prebuilt import make" in (ROOT / "hatch_build.py").read_text()
+
+
+# ---------------------------------------------------------------- compiled templates
+
+
+@pytest.fixture(scope="module")
+def compiled_table() -> bytes:
+    return prebuilt.make_compiled(ROOT / "clauses")
+
+
+@pytest.fixture
+def shipped_compiled(compiled_table: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """compiled.json as hatch_build.py makes it, an empty cache, nothing compiled in memory."""
+    from drafter import templating
+
+    path = tmp_path / "compiled.json"
+    path.write_bytes(compiled_table)
+    monkeypatch.setattr(prebuilt, "COMPILED_PATH", path)
+    monkeypatch.setattr(prebuilt, "_compiled", None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    templating.clear_memory()
+    yield path
+    templating.clear_memory()
+
+
+def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The templates compiled from now on (their padded sources)."""
+    from drafter import templating
+
+    seen: list[str] = []
+    real = templating._compile
+
+    def compile_(env, padded, disk):  # noqa: ANN001, ANN202
+        seen.append(padded)
+        return real(env, padded, disk)
+
+    monkeypatch.setattr(templating, "_compile", compile_)
+    return seen
+
+
+def _draft_text(state: str = "CA") -> bytes:
+    from drafter import core
+
+    answers = {"jurisdiction": {"name": "Sample", "kind": "city", "state": state}, "preset": "strong"}
+    return core.build(answers, options={"commentary": "annotated"}).render("md")
+
+
+def test_a_first_build_compiles_no_builtin_template(shipped_compiled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _compiles(monkeypatch)
+    shipped = _draft_text()
+    assert seen == []
+    # and the draft is the one compiling every template gives
+    from drafter import templating
+
+    monkeypatch.setattr(prebuilt, "_compiled", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shipped_compiled.parent / "other-cache"))
+    templating.clear_memory()
+    assert _draft_text() == shipped and len(seen) > 50
+
+
+@pytest.mark.parametrize("spoil", ["not json", "another format", "another key", "not base64"])
+def test_a_spoiled_compiled_file_or_entry_is_compiled_again(shipped_compiled: Path, spoil: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    table = json.loads(shipped_compiled.read_bytes())
+    if spoil == "not json":
+        shipped_compiled.write_bytes(shipped_compiled.read_bytes()[:-1])
+    elif spoil == "another format":
+        table["format"] = "drafter-compiled-0"
+        shipped_compiled.write_text(json.dumps(table))
+    elif spoil == "another key":  # as a wheel made with another Python or Jinja would be
+        table["entries"] = {f"{name[:-1]}0": value for name, value in table["entries"].items()}
+        shipped_compiled.write_text(json.dumps(table))
+    else:
+        table["entries"] = dict.fromkeys(table["entries"], "!not base64!")
+        shipped_compiled.write_text(json.dumps(table))
+    seen = _compiles(monkeypatch)
+    _draft_text()
+    assert len(seen) > 50  # every template compiled, as without the file
+
+
+def test_the_wheel_hook_ships_compiled_templates() -> None:
+    assert "make_compiled" in (ROOT / "hatch_build.py").read_text()
+    requires = (ROOT / "pyproject.toml").read_text().split("build-backend")[0]
+    assert "jinja2" in requires and "markdown-it-py" in requires
