@@ -95,6 +95,10 @@ INTO_CODE = re.compile(r"\b(?:amend|add|adopt|creat|insert|enact)\w*\b[^.\n]{0,1
                        r"|\b(?:[A-Z]\.?){2,4} ?\d+[A-Za-z]?\.\d+[.\d]*\b[^.\n]{0,80}\b(?:is|are) (?:each |hereby )*"
                        r"amended"
                        r"|\b(?:this|the) chapter shall be known\b")
+# A glossary entry in a definitions section: a term in title case and its meaning ("Section 287(g) Agreement:
+# Partnership between ...", "Convicted. A state of ...", "Eligible for Release from Custody.").
+GLOSSARY_ENTRY = re.compile(r"^\W{0,3}[A-Z][\w()'\-]*(?:[ \-](?:[A-Z0-9][\w()'\-]*|of|or|and|for|from|to|the|in))"
+                            r"{0,7}\s?(?::\s+\S|\.$|\s+-\s+\S)")
 # A purpose heading or field ("PURPOSE:", "1. PURPOSE", "Purpose: To require ...").
 PURPOSE_LINE = re.compile(r"^\W*(?:[\dIVX]{1,4}[.)]?\s+)?purpose\b", re.I)
 UNCODIFIED = re.compile(r"\b(?:ORDINANCE NO|AN ORDINANCE|BE IT ORDAINED|RESOLUTION|RESOLVED|EXECUTIVE ORDER"
@@ -273,7 +277,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     hollow = hollow_terms(text)
     definitions = [u for u in parts if u.definition and (DEFINES.search(u.own) or DEFINITION.match(u.own)
                                                           or DEFINITIONS_TITLE.search(u.title[:80])
-                                                          or DEFINITIONS_LEAD.search(u.text[:160]))]
+                                                          or DEFINITIONS_LEAD.search(u.text[:160])
+                                                          or GLOSSARY_ENTRY.match(u.own))]
     operative = [u for u in parts if not u.definition and not u.heading and not u.lead and not u.preamble]
     document = {id(rule): bool(rule.document.search(text)) for items in rules.provisions.values()
                 for rule in items if rule.document is not None}  # once per text, not once per unit

@@ -760,6 +760,8 @@ DEFINITIONS_LEAD = re.compile(r"\bas used in\b[^.]{0,80}:\s*$|\bthe following (?
                               r"|\bdefinitions? (?:apply|in this)\b", re.I)
 
 
+# A list item that is only a definitions title ("1. Definitions.", "A. DEFINITIONS").
+DEFINITIONS_ITEM = re.compile(r"^\W*(?:definitions?|glossary|terms used|defined terms)\W*$", re.I)
 # A sentence that commands someone ("The City will treat ...", "No officer shall ..."), not a defined
 # term's meaning ("A request that the agency shall hold ..." is a definition's relative clause).
 COMMANDS = re.compile(r"(?:^|[.:]\s+)(?:The|No|Each|Every|All|Any|An?)\s+"
@@ -881,6 +883,8 @@ def units(text: str) -> list[Unit]:
             kind = _kind(para.label, last_label)
             if definitions_until is not None and kind == definitions_until:
                 definitions_section, definitions_until = False, None
+            if DEFINITIONS_ITEM.match(para.text):  # "1. Definitions.": its sub-items define terms, until "2."
+                definitions_section, definitions_until = True, kind
             depth = next((i for i, (k, _, _) in enumerate(stack) if k == kind), len(stack))
             core = para.label.strip("().")
             if depth == len(stack) and stack and core.isalnum() and core.lower() not in ("1", "a", "i"):

@@ -444,6 +444,21 @@ def test_a_preamble_section_is_read_as_findings() -> None:
     assert "loophole.non-binding" not in ids(analyze_text(text))
 
 
+def test_a_numbered_definitions_item_and_titled_entries_are_a_glossary() -> None:
+    text = ("1. Definitions.\n(a) Civil Immigration Detainer Request. A request by an immigration officer to "
+            "keep a person in custody.\n(b) Convicted. Proved guilty, unless the conviction has been vacated.\n"
+            "2. Prohibitions.\n(a) No officer shall detain a person on a civil immigration detainer request.\n")
+    parts = units(text)
+    assert all(u.definition for u in parts if u.path.startswith("(1)") and u.own)
+    assert not any(u.definition for u in parts if u.path.startswith("(2)"))
+    result = analyze_text(text)
+    assert "structure.definitions" in ids(result) and "loophole.conviction-carveout" not in ids(result)
+    glossary = ("DEFINITIONS\n\nSection 287(g) Agreement: Partnership between ICE and a local agency that "
+                "delegates immigration enforcement functions.\n\nPROCEDURES\n\n1. DPD will refrain from "
+                "entering into these agreements.\n")
+    assert "structure.definitions" in ids(analyze_text(glossary))
+
+
 def test_a_definitions_subsection_on_the_section_line_ends_at_the_next_subsection() -> None:
     text = ("§ 5-101 Immigration matters. a. Definitions. As used in this section, the following terms have the "
             "following meanings:\nCounty facility. The term \u201ccounty facility\u201d means any building the county "
