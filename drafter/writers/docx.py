@@ -416,31 +416,16 @@ class DocxWriter:
                'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>',
                '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing '
                'w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/>'
-               "</w:r></w:p></w:footnote>", "</w:footnotes>"]
-        root = parse_xml("".join(xml))
-        for number, citation in enumerate(self._notes, start=1):
-            note = _new("w:footnote")
-            note.set(qn("w:id"), str(number))
-            p = _sub(note, "w:p")
-            ppr = _sub(p, "w:pPr")
-            _sub(ppr, "w:pStyle", val="FootnoteText")
-            ref = _sub(p, "w:r")
-            _sub(_sub(ref, "w:rPr"), "w:rStyle", val="FootnoteReference")
-            _sub(ref, "w:footnoteRef")
-            space = _sub(_sub(p, "w:r"), "w:t")
-            space.text = " "
-            space.set(qn("xml:space"), "preserve")
+               "</w:r></w:p></w:footnote>"]
+        for number, citation in enumerate(self._notes, start=1):  # as XML text: one parse for all
+            xml.append(f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
+                       '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
+                       '<w:r><w:t xml:space="preserve"> </w:t></w:r>')
             for run in markdown_runs(citation + "."):
-                r = _sub(p, "w:r")
-                rpr = _sub(r, "w:rPr")
-                if run.bold:
-                    _sub(rpr, "w:b")
-                if run.italic:
-                    _sub(rpr, "w:i")
-                t = _sub(r, "w:t")
-                t.text = strip_illegal(run.text)
-                t.set(qn("xml:space"), "preserve")
-            root.append(note)
+                xml.append(f'<w:r><w:rPr>{"<w:b/>" if run.bold else ""}{"<w:i/>" if run.italic else ""}</w:rPr>'
+                           f'<w:t xml:space="preserve">{_text(strip_illegal(run.text))}</w:t></w:r>')
+            xml.append("</w:p></w:footnote>")
+        root = parse_xml("".join([*xml, "</w:footnotes>"]))
         part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, root, word.part.package)
         word.part.relate_to(part, RT.FOOTNOTES)
         settings = word.settings.element
