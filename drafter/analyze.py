@@ -328,6 +328,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         if _is_recital_text(unit):
             continue
         for mandate in rules.mandates:
+            if any(pid in binding for pid in mandate.unless_found):
+                continue
             match = next((m for m in mandate.pattern.finditer(unit.plain) if not _negated(unit.plain, m.start())),
                          None)
             if match:
@@ -387,6 +389,19 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
     purpose and authority sections say what it is even when the duties themselves are cut off."""
     opening = "\n".join([line for line in text.strip().splitlines() if line.strip()][:3])
     flat = re.sub(r"\s+", " ", text)
+    # An agreement to hold people for ICE (detention beds) is cooperation in itself.
+    if rules.pattern("detention_agreement_title").search(opening) \
+            and rules.pattern("detention_agreement_party").search(flat[:2000]):
+        result.mandate_evidence.append(Finding("mandate", _clip(flat[:200]), "whole text",
+                                               "an agreement to detain people for immigration authorities"))
+        return
+    # A section of a state law that bans sanctuary policies, named in the opening lines.
+    cited = rules.pattern("anti_sanctuary_citation").search("\n".join(text.strip().splitlines()[:4]))
+    if cited:
+        result.mandate_evidence.append(Finding("mandate", _clip(flat[:200]), "whole text",
+                                               "a section of a state law that bans sanctuary policies or "
+                                               "requires cooperation (" + cited.group(0) + ")"))
+        return
     if rules.pattern("agreement_title").search(opening) and rules.pattern("agreement_statute").search(flat) \
             and rules.pattern("agreement_delegation").search(flat):
         found = rules.pattern("agreement_delegation").search(flat)

@@ -58,6 +58,9 @@ class MandateModel(BaseModel):
 
     why: str
     pattern: str
+    # provisions that, found binding in the same text, make this pattern a limit rather than a mandate
+    # ("we will notify ICE of possible violations, but we will not hold anyone past release")
+    unless_found: list[str] = Field(default_factory=list)
     examples: Examples = Field(default_factory=Examples)
 
 
@@ -107,6 +110,7 @@ class Mandate:
     why: str
     examples: Examples = field(default_factory=Examples)
     source: str = ""
+    unless_found: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,8 @@ def load_rules(roots: list[Path], problems: Problems) -> AnalyzerRules:
                     report(shown, doc, ("rules", pid, number), exc)
         for number, item in enumerate(model.mandates):
             try:
-                rules.mandates.append(Mandate(_compile(item.pattern, every), item.why, item.examples, shown))
+                rules.mandates.append(Mandate(_compile(item.pattern, every), item.why, item.examples, shown,
+                                              tuple(item.unless_found)))
             except RuleError as exc:
                 report(shown, doc, ("mandates", number), exc)
         for lid, items in model.loopholes.items():

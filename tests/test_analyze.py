@@ -111,6 +111,41 @@ MANDATE_KINDS = {
                                       "Immigration and Nationality Act, 8 U.S.C. 1357(g), authorizes the Secretary "
                                       "to enter into written agreements with a State or political subdivision. "
                                       "This agreement is such a written agreement.\n",
+    "duty to try to negotiate a 287(g) agreement": "The Commissioner of Public Safety shall endeavor to negotiate a "
+                                                   "memorandum of agreement with the United States Department of "
+                                                   "Homeland Security under 8 U.S.C. 1357(g) so that troopers may "
+                                                   "enforce federal immigration law.",
+    "arresting officer asks for status verification": "When a person arrested for a felony cannot produce "
+                                                      "identification, the arresting deputy shall request "
+                                                      "verification of the person's citizenship or immigration "
+                                                      "status from the federal government.",
+    "reasonable effort, where practicable, at booking": "Upon booking any person into the county detention center, "
+                                                        "the jailer shall make a reasonable effort, where "
+                                                        "practicable, to ascertain whether the person is lawfully "
+                                                        "present in the United States.",
+    "query of a federal immigration database": "The booking officer shall query the federal immigration status "
+                                               "database for every arrestee born outside the country.",
+    "order to notify ICE and place holds": "Procedure 4.\nIf the subject is booked on state charges, the deputy will "
+                                           "notify ICE of the facility where the subject is held and will place a "
+                                           "hold whenever ICE asks for one.",
+    "release dates on a DHS request": "Whenever Homeland Security submits a written request for the release date of "
+                                      "an inmate, the records clerk will see that the date is provided.",
+    "forfeiture of office for a sanctuary policy": "An elected county official who adopts or enforces a sanctuary "
+                                                   "policy forfeits the office and may be removed by quo warranto.",
+    "sheriff's order to honor detainers": ("CUSTODY BUREAU ORDER 12\nSUBJECT: Immigration holds\n\n"
+                                          "1. Deputies will honor every immigration detainer "
+                                          "and keep the person up to 48 hours so that ICE can take custody."),
+    "board asks the sheriff to check status and allows ICE partnership": "The Board asks the Sheriff to check the "
+                                          "immigration status of every person booked into the jail, and authorizes "
+                                          "the Sheriff to work with ICE officers to identify and detain persons "
+                                          "for deportation.",
+    "detention-bed agreement with ICE": "INTERGOVERNMENTAL SERVICE AGREEMENT\nbetween U.S. Immigration and Customs "
+                                        "Enforcement and Pine County\nThis agreement sets the daily rate.\n",
+    "county agrees to house immigration detainees": "The County agrees to house ICE detainees at the county jail "
+                                                    "and to accept them at any hour.",
+    "removal from office under a cited anti-sanctuary statute": "Tex. Gov't Code § 752.0565\nREMOVAL FROM OFFICE\n"
+                                          "(a) An officer of a political subdivision who violates Section 752.053 "
+                                          "forfeits the office.\n",
 }
 
 
@@ -310,3 +345,25 @@ def test_real_texts_are_read_and_measured(evaluation) -> None:  # noqa: ANN001
     assert [e.split(".txt")[0] for e in tune.mandate_errors] in ([], ["r75-287g-moa-harris-county-tx-2009"])
     assert evaluation.grouped(tune, loopholes=False)[2] >= 0.8
     assert evaluation.grouped(tune, loopholes=True)[2] >= 0.8
+
+
+def test_protective_words_about_verification_notice_and_agreements_are_not_mandates() -> None:
+    text = ("Sec. 3-14. Limits on immigration enforcement.\n"
+            "(a) No officer shall request verification of a person's immigration status.\n"
+            "(b) The jail will notify ICE of a release only when presented with a judicial warrant.\n"
+            "(c) Deputies will honor a detainer only if it is accompanied by a judicial warrant.\n"
+            "(d) The county shall not enter into an intergovernmental service agreement with ICE to house "
+            "immigration detainees.\n"
+            "(e) Officers shall not contact ICE to ask whether it wants a person held.\n"
+            "(f) No employee shall make any effort to ascertain whether a person is lawfully present.\n")
+    result = analyze_text(text)
+    assert not result.mandates_cooperation, result.mandate_evidence
+
+
+def test_an_order_that_refuses_holds_but_still_calls_ice_is_not_a_mandate() -> None:
+    text = ("COUNTY JAIL OPERATIONS BULLETIN 7\nSUBJECT: Detainers\n\n"
+            "1. Staff will not hold any inmate past the release date on an immigration detainer.\n"
+            "2. The booking deputy will contact ICE when a foreign-born person is booked.\n")
+    result = analyze_text(text)
+    assert not result.mandates_cooperation
+    assert "detainer.no-hold" in {f.id for f in result.provisions}
