@@ -23,7 +23,7 @@ REF_PREFIX = "#ref:"
 CITE_PREFIX = "#cite:"
 _DISABLED = ("image", "html_inline", "html_block", "heading", "lheading", "code", "fence",
              "hr", "blockquote", "reference")
-_TOKENS_KIND = "md-tokens-1"  # bump when Tok's stored shape changes
+_TOKENS_KIND = "md-tokens-2"  # bump when Tok's stored shape changes
 
 
 @lru_cache(maxsize=1)
@@ -34,25 +34,26 @@ def _parser() -> MarkdownIt:
 
 
 class Tok:
-    """The part of a markdown-it token the blocks are built from: small enough to keep, as
-    JSON, between runs (a warm build then neither imports nor runs markdown-it)."""
+    """The part of a markdown-it token the blocks are built from, with an inline token's runs
+    already worked out: small enough to keep, as JSON, between runs (a warm build then
+    neither imports nor runs markdown-it)."""
 
-    __slots__ = ("children", "content", "href", "line", "nesting", "type")
+    __slots__ = ("line", "nesting", "runs", "type")
 
     def __init__(self, type: str, nesting: int = 0, line: int | None = None,  # noqa: A002
-                 children: list[Tok] | None = None, content: str = "", href: str = "") -> None:
-        self.type, self.nesting, self.line = type, nesting, line
-        self.children, self.content, self.href = children, content, href
+                 runs: list[tuple[str, bool, bool, str | None, str | None]] | None = None) -> None:
+        self.type, self.nesting, self.line, self.runs = type, nesting, line, runs
 
     def dump(self) -> list:
-        kids = None if self.children is None else [[c.type, c.content, c.href] for c in self.children]
-        return [self.type, self.nesting, self.line, kids]
+        return [self.type, self.nesting, self.line, None if self.runs is None else [list(r) for r in self.runs]]
 
     @classmethod
     def load(cls, row: list) -> Tok:
-        kind, nesting, line, kids = row
-        children = None if kids is None else [cls(k, content=c, href=h) for k, c, h in kids]
-        return cls(str(kind), int(nesting), line if line is None else int(line), children)
+        kind, nesting, line, runs = row
+        if runs is not None:
+            runs = [(str(text), bool(bold), bool(italic), link if link is None else str(link),
+                     cite if cite is None else str(cite)) for text, bold, italic, link, cite in runs]
+        return cls(str(kind), int(nesting), line if line is None else int(line), runs)
 
 
 @lru_cache(maxsize=1)
@@ -90,9 +91,9 @@ def _tokens(text: str) -> list[Tok]:
 
 
 def _tok(token: object) -> Tok:
-    children = None if token.children is None else [
-        Tok(c.type, content=c.content, href=str(c.attrs.get("href", ""))) for c in token.children]
-    return Tok(token.type, token.nesting, token.map[0] if token.map else None, children)
+    runs = None if token.children is None else [
+        (r.text, r.bold, r.italic, r.link, r.cite) for r in _merge(_child_runs(token.children))]
+    return Tok(token.type, token.nesting, token.map[0] if token.map else None, runs)
 
 
 class MarkdownError(ValueError):
@@ -104,12 +105,17 @@ class MarkdownError(ValueError):
 
 
 def inline_runs(token: Tok) -> list[Run]:
-    """Runs for an inline token's children."""
+    """Runs for an inline token (new objects each time: a draft may change its runs)."""
+    return [Run(text, bold, italic, link, cite) for text, bold, italic, link, cite in token.runs or []]
+
+
+def _child_runs(children: list) -> list[Run]:
+    """Runs for a markdown-it inline token's children."""
     runs: list[Run] = []
     bold = italic = 0
     link: str | None = None
     cite: str | None = None
-    for child in token.children or []:
+    for child in children:
         kind = child.type
         if kind == "strong_open":
             bold += 1
@@ -120,7 +126,7 @@ def inline_runs(token: Tok) -> list[Run]:
         elif kind == "em_close":
             italic -= 1
         elif kind == "link_open":
-            href = child.href
+            href = str(child.attrs.get("href", ""))
             link = href[len(REF_PREFIX):] if href.startswith(REF_PREFIX) else None
             cite = href[len(CITE_PREFIX):] if href.startswith(CITE_PREFIX) else None
         elif kind == "link_close":
@@ -129,7 +135,7 @@ def inline_runs(token: Tok) -> list[Run]:
             runs.append(Run(" ", bool(bold), bool(italic), link, cite))
         elif kind in ("text", "code_inline") and child.content:
             runs.append(Run(child.content, bool(bold), bool(italic), link, cite))
-    return _merge(runs)
+    return runs
 
 
 def _merge(runs: list[Run]) -> list[Run]:

@@ -229,18 +229,19 @@ _RUAMEL: tuple[type, type, type] | None = None
 
 def _decode(value: Any) -> Any:
     """The plain data an entry holds; ValueError if it is not of the shape _encode writes."""
-    import datetime as dt
+    kind = type(value)  # JSON gives exactly these types; the common ones first (every build decodes its library)
+    if kind is str or kind is int or kind is bool or kind is float or value is None:
+        return value
+    if kind is dict:
+        if len(value) == 1 and "__date__" in value:
+            import datetime as dt
 
-    if isinstance(value, dict):
-        if set(value) == {"__date__"}:
             if not isinstance(value["__date__"], str):
                 raise ValueError("bad date")
             return dt.date.fromisoformat(value["__date__"])
         return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if kind is list:
         return [_decode(v) for v in value]
-    if value is None or isinstance(value, (str, int, float)):
-        return value
     raise ValueError("unexpected value")
 
 

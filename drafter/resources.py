@@ -4,8 +4,11 @@ In a wheel they are package data under ``drafter/_builtin``; in a source checkou
 are the top-level ``clauses/`` and ``templates/`` folders.
 """
 
+# ruff: noqa: PTH109, PTH114, PTH118, PTH119, PTH120
+# (os.path in display_path: it runs for every file a build reads, and pathlib costs several times more)
 from __future__ import annotations
 
+import os
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -33,22 +36,29 @@ def builtin_templates() -> Path:
 def display_path(path: Path) -> str:
     """A path as a user should see it: relative to the working directory when inside it."""
     try:
-        return str(_real(path).relative_to(_real_folder(str(Path.cwd()))))
-    except (ValueError, OSError):
+        real, cwd = _real(os.fspath(path)), _real_folder(os.getcwd())
+    except (OSError, ValueError):
         return str(path)
+    if real == cwd:
+        return "."
+    if real.startswith(cwd.rstrip(os.sep) + os.sep):
+        return real[len(cwd.rstrip(os.sep)) + 1:]
+    return str(path)
 
 
-def _real(path: Path) -> Path:
-    """``path.resolve()``, with its folder's resolution remembered: a library's hundred files
+def _real(path: str) -> str:
+    """``os.path.realpath``, with its folder's resolution remembered: a library's hundred files
     share a few folders, and resolving each walks every component. Only for showing a path
     (a stale folder could only change how it is shown); links out of a library are checked
-    with a fresh resolve (sources.library_files)."""
-    absolute = Path.cwd() / path
-    if absolute.name in ("", ".", "..") or absolute.is_symlink():
-        return absolute.resolve()
-    return _real_folder(str(absolute.parent)) / absolute.name
+    with a fresh resolve (sources.library_files). Strings, not pathlib: this runs for every
+    file a build reads."""
+    absolute = os.path.join(os.getcwd(), path)
+    name = os.path.basename(absolute)
+    if name in ("", ".", "..") or os.path.islink(absolute):
+        return os.path.realpath(absolute)
+    return os.path.join(_real_folder(os.path.dirname(absolute)), name)
 
 
 @lru_cache(maxsize=256)
-def _real_folder(folder: str) -> Path:
-    return Path(folder).resolve()
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)

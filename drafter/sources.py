@@ -143,7 +143,7 @@ def library_files(root: Path, folder: str, pattern: str, problems: Problems) -> 
         return []
     found = []
     resolved_root = root.resolve()  # once, not once a file
-    for path in sorted(base.glob(pattern)):
+    for path in sorted(base.glob(pattern), key=str):  # one folder: the same order as by parts, faster
         # a file that is not a link is where its folder is, and the folder was checked above
         if (path.is_symlink() or "/" in pattern) and not _inside(path, root, resolved_root):
             problems.add(_shown(path), message="is a link to a file outside the library", hint=OUTSIDE_HINT)

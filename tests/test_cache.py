@@ -325,8 +325,8 @@ def test_markdown_tokens_are_kept_and_give_the_same_blocks(cache: Path, monkeypa
 def test_a_spoiled_markdown_entry_is_parsed_again(cache: Path, spoil: str) -> None:
     fresh = _blocks(MARKDOWN)
     (path,) = cache.glob("*.md")
-    kind = "md-tokens-1"
-    payload = json.dumps([["paragraph_open", 1, 0, None], ["inline", 0, 0, [["text", "forged", ""]]],
+    from drafter.markdown import _TOKENS_KIND as kind
+    payload = json.dumps([["paragraph_open", 1, 0, None], ["inline", 0, 0, [["forged", False, False, None, None]]],
                           ["paragraph_close", -1, None, None]]).encode()
     if spoil == "wrong shape":  # signed by drafter but not tokens: parsed again, not a traceback
         payload = b'{"not": "tokens"}'
