@@ -367,3 +367,57 @@ def test_an_order_that_refuses_holds_but_still_calls_ice_is_not_a_mandate() -> N
     result = analyze_text(text)
     assert not result.mandates_cooperation
     assert "detainer.no-hold" in {f.id for f in result.provisions}
+
+
+def _ids(result) -> set[str]:  # noqa: ANN001
+    return {f.id for f in result.provisions} | {f.id for f in result.loopholes}
+
+
+def test_an_operations_order_on_summonses_is_non_binding() -> None:
+    order = ("RIVERTON POLICE DEPARTMENT\nOPERATIONS ORDER\nNUMBER: 12\n\n"
+             "1. Officers will issue a criminal court summons in lieu of a custodial arrest to adults found "
+             "with a small amount of cannabis.\n")
+    ids = _ids(analyze_text(order))
+    assert {"policing.cite-release", "loophole.non-binding"} <= ids
+    assert "structure.no-reversal" not in ids
+
+
+def test_a_procedural_order_citing_a_state_code_is_still_an_order() -> None:
+    order = ("PINE COUNTY SHERIFF'S OFFICE CORRECTIONS DIVISION SECTION: C 4.10 RELATED STANDARDS: Government "
+             "Code 7282 PROCEDURAL ORDER SUBJECT: IMMIGRATION HOLDS\n"
+             "I. POLICY\nA. Staff shall not hold any inmate past release on an immigration detainer.\n")
+    ids = _ids(analyze_text(order))
+    assert "loophole.non-binding" in ids and "structure.no-reversal" not in ids
+
+
+def test_a_directive_that_names_itself_gives_civil_notices_instead_of_arrest() -> None:
+    order = ("Lakeside Police Department\nIssue Date:1 May 2020Effective Date:1 May 2020\n"
+             "I. Purpose\nThis directive sets out how members handle small amounts of cannabis.\n"
+             "II. Policy\nA. Members will issue an administrative notice of violation rather than a physical "
+             "arrest to persons found with small amounts of cannabis.\n")
+    ids = _ids(analyze_text(order))
+    assert {"policing.cite-release", "policing.civil-infractions", "structure.effective-date",
+            "loophole.non-binding", "loophole.no-enforcement"} <= ids
+
+
+def test_an_executive_order_declaring_a_sanctuary_city_in_recitals_is_non_binding() -> None:
+    order = ("EXECUTIVE ORDER OF THE COUNTY EXECUTIVE DECLARING PINE COUNTY A WELCOMING COUNTY\n\n"
+             "WHEREAS, the county is home to families from every nation; and\n"
+             "WHEREAS, trust between residents and the police keeps everyone safe;\n")
+    ids = _ids(analyze_text(order))
+    assert {"loophole.non-binding", "loophole.no-enforcement"} <= ids
+
+
+def test_a_resolution_remaining_a_sanctuary_city_in_recitals_is_non_binding() -> None:
+    text = ("Resolution No. 44\n\nWHEREAS, the town assures its residents that it is and will remain a sanctuary "
+            "town; and\nWHEREAS, the council wishes to reaffirm its support;\n")
+    ids = _ids(analyze_text(text))
+    assert {"loophole.non-binding", "loophole.no-enforcement"} <= ids
+
+
+def test_a_school_board_ending_its_police_contract() -> None:
+    text = ("WHEREAS, the district is responsible for the climate in its schools; and\n"
+            "NOW, THEREFORE, BE IT RESOLVED that the Board of Education ends the agreement with the county "
+            "sheriff for school resource officers at the end of the school year.\n")
+    ids = _ids(analyze_text(text))
+    assert {"policing.schools", "loophole.non-binding"} <= ids
