@@ -301,9 +301,14 @@ def _bounded_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callab
     return bounded
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def read_only(value: Any) -> Any:
     """A deep read-only copy: mappings become ``MappingProxyType``, lists and sets tuples and
     frozensets, so nothing a template is handed can be changed, whatever its methods."""
+    if type(value) in _SCALARS:  # most values; an ABC check costs more than the copy
+        return value
     if isinstance(value, Mapping):
         return MappingProxyType({key: read_only(item) for key, item in value.items()})
     if isinstance(value, (list, tuple)):
