@@ -509,6 +509,22 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
     for unit in parts:
         if unit.definition and p["definition_gap"].search(unit.plain) and (substantive_found or holds):
             add("loophole.coverage-gap", unit, "a definition leaves an agency out")
+    # Exceptions listed after a colon in text whose list labels were not read as items ("... unless one of
+    # the following exceptions applies: 1. The person ... 2. The person has been convicted ..."): the items
+    # that follow the lead-in carry its exception.
+    carve_scope = bool(re.search(rules.vocabulary["agents"] + "|" + rules.vocabulary["detainer"], text, re.I)) \
+        or "policing.cite-release" in found
+    conviction = re.compile(rules.vocabulary["conviction"], re.I)
+    for index, unit in enumerate(operative):
+        if not carve_scope or "loophole.conviction-carveout" in out:
+            break
+        if LEAD_END.search(unit.text) and EXCEPTION_LEAD.search(unit.plain):
+            for item in operative[index + 1:index + 9]:
+                if LEAD_END.search(item.text):
+                    break
+                if conviction.search(item.plain):
+                    add("loophole.conviction-carveout", item, "an exception for people with convictions or charges")
+                    break
     decriminalizes = "policing.street-vending" in found or "policing.civil-infractions" in found
     if decriminalizes:
         for unit in operative:
@@ -551,6 +567,10 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
         add("loophole.no-enforcement", None, "no private right of action, independent complaints "
             "or public reporting", "(no enforcement provision found)")
     return sorted(out.values(), key=lambda f: f.id)
+
+
+LEAD_END = re.compile(r":\s*(?:\(?\d{1,2}[.)]|\(?[A-Za-z][.)])?\s*$")  # a lead-in, its first label glued on
+EXCEPTION_LEAD = re.compile(r"\b(?:unless|except)\b[^.]{0,60}\bfollowing\b", re.I)
 
 
 def _long_title(text: str) -> str:

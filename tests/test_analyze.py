@@ -421,3 +421,34 @@ def test_a_school_board_ending_its_police_contract() -> None:
             "sheriff for school resource officers at the end of the school year.\n")
     ids = _ids(analyze_text(text))
     assert {"policing.schools", "loophole.non-binding"} <= ids
+
+
+def test_a_code_section_on_summonses_with_exceptions() -> None:
+    code = ("§ 12-40. Summons in place of arrest.\n"
+            "(1) A police officer shall issue a summons and may not make a custodial arrest for a violation of "
+            "this article, except when any of the following applies:\n"
+            "a. The person refuses to sign the summons; or\n"
+            "b. The person has three or more prior convictions for felonies; or\n"
+            "c. The person is named in an outstanding criminal warrant.\n"
+            "(2) This section does not apply when an officer cites a person for a violation of article IV of "
+            "this chapter.\n")
+    ids = _ids(analyze_text(code))
+    assert {"policing.cite-release", "structure.no-reversal", "loophole.conviction-carveout",
+            "loophole.coverage-gap"} <= ids
+
+
+def test_a_statute_that_makes_court_goers_privileged_from_civil_arrest_binds() -> None:
+    statute = ("(12 ILCS 40/5-10)\n    Sec. 5-10. Civil arrest at courthouses.\n"
+               "    (a) A person attending a court proceeding as a party or witness is privileged from civil arrest "
+               "while going to, remaining at and returning from the proceeding.\n")
+    ids = _ids(analyze_text(statute))
+    assert {"access.courthouses", "structure.no-reversal"} <= ids
+
+
+def test_exceptions_listed_after_a_colon_in_run_together_text_are_a_carveout() -> None:
+    order = ("PINE COUNTY SHERIFF'S OFFICE PROCEDURAL ORDER SUBJECT: DETAINERS I. POLICY: A. Staff shall not hold "
+             "a person on an immigration detainer after the person is eligible for release unless one of the "
+             "following exceptions applies: 1. The person is held on a charge of a violent felony. 2. The person "
+             "has been convicted of a serious felony within ten years.\n")
+    ids = _ids(analyze_text(order))
+    assert "loophole.conviction-carveout" in ids
