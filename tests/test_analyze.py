@@ -452,3 +452,18 @@ def test_exceptions_listed_after_a_colon_in_run_together_text_are_a_carveout() -
              "has been convicted of a serious felony within ten years.\n")
     ids = _ids(analyze_text(order))
     assert "loophole.conviction-carveout" in ids
+
+
+def test_no_stops_on_a_belief_that_a_person_is_not_present_legally() -> None:
+    text = ("Section 2. No county officer shall stop, question or arrest a person solely based on the belief that "
+            "the person is not present legally in the United States.\n")
+    assert "detainer.no-civil-arrest" in _ids(analyze_text(text))
+    text = "Sec. 4. Deputies shall not undertake immigration-related investigations.\n"
+    assert "detainer.no-civil-arrest" in _ids(analyze_text(text))
+
+
+def test_a_prohibition_that_does_not_preclude_cooperation_on_request() -> None:
+    text = ("1. Officers shall not inquire into the immigration status of crime victims. This prohibition does "
+            "not preclude the Department from assisting federal immigration officials when requested.\n")
+    ids = _ids(analyze_text(text))
+    assert {"loophole.broad-savings-clause", "loophole.voluntary-cooperation"} <= ids
