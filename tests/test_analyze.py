@@ -467,3 +467,12 @@ def test_a_prohibition_that_does_not_preclude_cooperation_on_request() -> None:
             "not preclude the Department from assisting federal immigration officials when requested.\n")
     ids = _ids(analyze_text(text))
     assert {"loophole.broad-savings-clause", "loophole.voluntary-cooperation"} <= ids
+
+
+def test_a_statute_barring_officers_from_facial_coverings_with_exclusions() -> None:
+    statute = ("Public Safety Code section 44.2\n(a)\nA peace officer shall not wear a facial covering that hides "
+               "the officer's identity while on duty, except as this section allows.\n(b)\nThis section does not "
+               "apply to any of the following:(1)\nAn officer working undercover.(2)\nAn officer on a tactical "
+               "team during an operation.\n")
+    ids = _ids(analyze_text(statute))
+    assert {"access.officer-identification", "structure.no-reversal", "loophole.coverage-gap"} <= ids
