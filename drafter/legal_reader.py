@@ -675,7 +675,11 @@ def _paragraphs(text: str) -> list[_Para]:
             caps = not has_lower or re.match(r"^[A-Z][A-Z .]{1,20}:", stripped)
             listed = re.search(r"(?:[:;]|;\s*(?:and|or))\s*$", tail)  # a list entry ends, or a list begins
             abbreviated = ABBREVIATION.search(tail[-8:]) and tail.endswith(".")  # "... U.S."
-            glue = not caps and not listed and (
+            # "Section 54-28 Summons instead of arrest" then a sentence: a catchline with no period is a title
+            catchline = bool(last.heading) and len(pieces) == 1 and stripped[:1].isupper() \
+                and len(tail.split()) <= 14 and len(stripped.split()) >= 6 \
+                and not re.search(r"\b(?:shall|must|may|will)\b", tail)
+            glue = not caps and not listed and not catchline and (
                 not TERMINAL.search(tail) or stripped[:1].islower() or abbreviated
                 or (indent > 0 and indent >= last.indent and bool(last.label or last.indent > 0)))
             if glue:

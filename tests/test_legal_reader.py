@@ -509,3 +509,13 @@ def test_the_purpose_field_of_an_agency_policy_is_not_findings() -> None:
                "Section 3. Effective date. This ordinance takes effect on July 1, 2020.\n")
     found = {f.id for f in analyze_text(enacted).provisions}
     assert {"structure.findings", "structure.effective-date"} <= found
+
+
+def test_a_section_catchline_without_a_period_stays_a_title() -> None:
+    code = ("Section 31-12 Immigration detainers\n"
+            "No officer of the city shall hold a person on an immigration detainer.\n")
+    ids = {f.id for f in analyze_text(code).provisions}
+    assert {"detainer.no-hold", "structure.no-reversal"} <= ids
+    wrapped = ("Sec. 2-90. Use of city resources for federal\nimmigration enforcement prohibited.\n"
+               "(a) No agency shall hold anyone on a detainer.\n")
+    assert "detainer.no-hold" in {f.id for f in analyze_text(wrapped).provisions}
