@@ -476,3 +476,12 @@ def test_a_statute_barring_officers_from_facial_coverings_with_exclusions() -> N
                "team during an operation.\n")
     ids = _ids(analyze_text(statute))
     assert {"access.officer-identification", "structure.no-reversal", "loophole.coverage-gap"} <= ids
+
+
+def test_express_limits_on_who_a_cannabis_measure_covers() -> None:
+    text = ("(a) Officers shall issue a summons in lieu of arrest to adults found with small amounts of cannabis.\n"
+            "(b) This policy shall not apply to the following:\n(1) Sales to minors;\n(2) Driving while impaired.\n")
+    assert "loophole.coverage-gap" in _ids(analyze_text(text))
+    text = ("1. Officers will issue a summons in lieu of arrest to adults found with small amounts of cannabis. "
+            "2. This procedure will apply only to persons found in a public place.\n")
+    assert "loophole.coverage-gap" in _ids(analyze_text(text))
