@@ -143,6 +143,17 @@ MANDATE_KINDS = {
                                         "Enforcement and Pine County\nThis agreement sets the daily rate.\n",
     "county agrees to house immigration detainees": "The County agrees to house ICE detainees at the county jail "
                                                     "and to accept them at any hour.",
+    "jail access for ICE agents": "The jail administrator shall allow ICE officers access to the jail to interview "
+                                  "any inmate believed to be a foreign national.",
+    "inquiry into status at arrest": "Every arresting officer shall inquire into the immigration status of a person "
+                                     "arrested for a felony.",
+    "reports of arrests to DHS": "The chief of police shall report each arrest of a foreign national to the "
+                                 "Department of Homeland Security within 24 hours.",
+    "hold until ICE takes custody": "Upon receipt of a detainer, the facility shall keep the inmate until ICE takes "
+                                    "custody, for up to 48 hours.",
+    "state grants withheld for limiting cooperation": "The state treasurer shall withhold state grant funds from any "
+                                                      "municipality that prohibits its police from cooperating with "
+                                                      "federal immigration officers.",
     "removal from office under a cited anti-sanctuary statute": "Tex. Gov't Code § 752.0565\nREMOVAL FROM OFFICE\n"
                                           "(a) An officer of a political subdivision who violates Section 752.053 "
                                           "forfeits the office.\n",
@@ -355,7 +366,11 @@ def test_protective_words_about_verification_notice_and_agreements_are_not_manda
             "(d) The county shall not enter into an intergovernmental service agreement with ICE to house "
             "immigration detainees.\n"
             "(e) Officers shall not contact ICE to ask whether it wants a person held.\n"
-            "(f) No employee shall make any effort to ascertain whether a person is lawfully present.\n")
+            "(f) No employee shall make any effort to ascertain whether a person is lawfully present.\n"
+            "(g) The jail shall not allow ICE officers access to the jail without a judicial warrant.\n"
+            "(h) No officer shall inquire into the immigration status of a witness.\n"
+            "(i) No employee shall report an arrest to the Department of Homeland Security.\n"
+            "(j) The facility shall not keep any inmate until ICE takes custody.\n")
     result = analyze_text(text)
     assert not result.mandates_cooperation, result.mandate_evidence
 
