@@ -269,7 +269,7 @@ class _Renderer:
         return str(format_citation(authority)) if authority else authority_id
 
     def findings(self) -> list[str]:
-        seen: list[str] = []
+        texts: list[str] = []
         every = self.selection.source.answers.output.findings == "all"
         state = self.jurisdiction["state"]
         for clause in self.selection.clauses:
@@ -285,9 +285,9 @@ class _Renderer:
                 line = clause.header.line_of(finding, ("findings", index))
                 text = self.text(finding, ctx, clause.display, line, "finding").strip()
                 text = re.sub(r"\s+", " ", text).rstrip(".;, ")
-                if text and not any(similar(text, other) for other in seen):
-                    seen.append(text)
-        return seen
+                if text:
+                    texts.append(text)
+        return distinct(texts)
 
 
 _STOP = frozenset(
@@ -306,7 +306,56 @@ def similar(a: str, b: str) -> bool:
     wa, wb = _content_words(a), _content_words(b)
     if not wa or not wb:
         return a == b
-    return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+    return len(wa & wb) / min(len(wa), len(wb)) >= _SIMILAR
+
+
+_SIMILAR = 0.6  # share of the smaller set of content words two findings must have in common
+
+
+def _needed(size: int) -> int:
+    """The fewest shared words that make a set of ``size`` words similar (as ``similar`` counts)."""
+    return next(k for k in range(1, size + 1) if k / size >= _SIMILAR)
+
+
+def distinct(texts: list[str]) -> list[str]:
+    """The texts in order, without each one ``similar`` to one kept before it.
+
+    Comparing every text with every kept one grows with the square of the texts (4,000
+    findings took seconds), so only candidates are compared (prefix filtering): if A and B
+    are similar and A is the smaller, A shares a word with B among any |A| - needed + 1 of
+    its words; so each kept set is indexed under all its words and under its rarest
+    |B| - needed + 1 words (its head), and a new set looks up its own head in the first index
+    and all its words in the second. The result is exactly the pairwise one.
+    """
+    words = [_content_words(text) for text in texts]
+    frequency: dict[str, int] = {}
+    for found in words:
+        for word in found:
+            frequency[word] = frequency.get(word, 0) + 1
+    kept: list[str] = []
+    exact: set[str] = set()
+    by_word: dict[str, list[int]] = {}
+    by_head: dict[str, list[int]] = {}
+    for text, found in zip(texts, words, strict=True):
+        if not found:  # no content words: similar only to the same text
+            if text not in exact:
+                kept.append(text)
+                exact.add(text)
+            continue
+        ranked = sorted(found, key=lambda w: (frequency[w], w))
+        head = ranked[:len(ranked) - _needed(len(ranked)) + 1]
+        candidates = {i for word in head for i in by_word.get(word, ())}
+        candidates.update(i for word in found for i in by_head.get(word, ()))
+        if any(similar(text, kept[i]) for i in sorted(candidates)):
+            continue
+        index = len(kept)
+        kept.append(text)
+        exact.add(text)
+        for word in found:
+            by_word.setdefault(word, []).append(index)
+        for word in head:
+            by_head.setdefault(word, []).append(index)
+    return kept
 
 
 # Where a clause (a sentence, a list item, or a clause after "; " or ", and ") begins.

@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from drafter.errors import Problems
 from drafter.library import Library
 from drafter.render import build_document, must_style, similar, term_pattern
@@ -144,3 +146,50 @@ def test_no_unresolved_jinja_in_output(tmp_path: Path, library: Library) -> None
     _, doc = document_for(tmp_path, library, CHAPTER)
     text = all_text(doc)
     assert not re.search(r"\{\{|\}\}|\{%|%\}", text)
+
+
+def _random_findings(count: int, seed: int, vocabulary: int) -> list[str]:
+    import random
+    import string
+
+    rng = random.Random(seed)
+    words = ["".join(rng.choices(string.ascii_lowercase, k=8)) for _ in range(vocabulary)]
+    common = ["immigration", "federal", "county", "residents", "enforcement", "public", "safety", "detainer"]
+    return [" ".join(rng.sample(common, rng.randint(0, 5)) + rng.sample(words, rng.randint(0, 14)))
+            for _ in range(count)]
+
+
+def test_distinct_findings_are_the_pairwise_ones() -> None:
+    """distinct() compares only candidates; it must keep exactly what comparing every pair keeps."""
+    from drafter.render import distinct
+
+    for seed in range(20):
+        texts = _random_findings(250, seed, vocabulary=40 if seed % 2 else 400)
+        texts += ["", "the and of", "the and of", texts[3]]
+        pairwise: list[str] = []
+        for text in texts:
+            if not any(similar(text, other) for other in pairwise):
+                pairwise.append(text)
+        assert distinct(texts) == pairwise, seed
+
+
+def test_distinct_findings_compare_linearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twice the findings, about twice the comparisons (pairwise was four times)."""
+    from drafter import render
+
+    calls = 0
+    real = render.similar
+
+    def counted(a: str, b: str) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(a, b)
+
+    monkeypatch.setattr(render, "similar", counted)
+    counts = []
+    for size in (2000, 4000):
+        calls = 0
+        render.distinct(_random_findings(size, 7, vocabulary=50_000))
+        counts.append(calls)
+    assert counts[1] <= 2.5 * max(counts[0], 1), counts
+    assert counts[1] < 4000 * 5, counts
