@@ -500,3 +500,21 @@ def test_express_limits_on_who_a_cannabis_measure_covers() -> None:
     text = ("1. Officers will issue a summons in lieu of arrest to adults found with small amounts of cannabis. "
             "2. This procedure will apply only to persons found in a public place.\n")
     assert "loophole.coverage-gap" in _ids(analyze_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "WHEREAS, the village values every resident;\nNOW, THEREFORE, THE VILLAGE BOARD RESOLVES that village police "
+    "shall not hold any person on an immigration detainer.\n",
+    "RESOLVED, that the officers of the district shall not hold any person on an immigration detainer.\n",
+    "EXECUTIVE DIRECTIVE NO. 4\nCity departments shall not hold any person on an immigration detainer.\n",
+    "PROCLAMATION\nThe officers of the city shall not hold any person on an immigration detainer.\n",
+])
+def test_resolutions_directives_and_proclamations_by_their_form(text: str) -> None:
+    ids = _ids(analyze_text(text))
+    assert "loophole.non-binding" in ids and "structure.no-reversal" not in ids
+
+
+def test_an_ordinance_that_resolves_nothing_is_not_non_binding() -> None:
+    text = ("ORDINANCE NO. 12\nNOW, THEREFORE, THE CITY COUNCIL ORDAINS:\nSection 1. No city officer shall hold any "
+            "person on an immigration detainer.\n")
+    assert "loophole.non-binding" not in _ids(analyze_text(text))
