@@ -18,7 +18,6 @@ import re
 import time
 import traceback
 import types
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
@@ -554,7 +553,7 @@ def _render(source: str, context: Mapping[str, Any], *, display: str, first_line
 # Python's versions and the shape limits, so cached code is always of the rewritten template
 # the current code would make, and an entry that fails its MAC is never loaded.
 
-_CODE_KIND = "jinja-code-1"
+_CODE_KIND = "jinja-code-2"  # 2: marshal bytes stored as they are (decompressing cost more than reading)
 
 
 @dataclass(frozen=True)
@@ -644,7 +643,7 @@ def _compile(env: LibrarySandbox, padded: str, disk: str | None) -> _Compiled:
     if disk:
         header = json.dumps(sorted(names)).encode("utf-8")
         parse_cache.put_blob(_CODE_KIND, disk, len(header).to_bytes(4, "big") + header
-                             + zlib.compress(payload, 1))
+                             + payload)
     return _Compiled(_template(env, code), names, len(payload) * 2)
 
 
@@ -656,12 +655,12 @@ def _load(env: LibrarySandbox, disk: str) -> _Compiled | None:
     try:
         size = int.from_bytes(blob[:4], "big")
         names = json.loads(blob[4:4 + size].decode("utf-8"))
-        payload = zlib.decompress(blob[4 + size:])
+        payload = blob[4 + size:]
         code = marshal.loads(payload)
         if not (isinstance(names, list) and all(isinstance(n, str) for n in names)
                 and isinstance(code, types.CodeType)):
             raise ValueError("not a compiled template")
-    except (ValueError, TypeError, EOFError, zlib.error):
+    except (ValueError, TypeError, EOFError):
         return None
     return _Compiled(_template(env, code), frozenset(names), len(payload) * 2)
 
