@@ -518,3 +518,19 @@ def test_an_ordinance_that_resolves_nothing_is_not_non_binding() -> None:
     text = ("ORDINANCE NO. 12\nNOW, THEREFORE, THE CITY COUNCIL ORDAINS:\nSection 1. No city officer shall hold any "
             "person on an immigration detainer.\n")
     assert "loophole.non-binding" not in _ids(analyze_text(text))
+
+
+@pytest.mark.parametrize(("text", "pid"), [
+    ("Sec. 4-2. Possession of an ounce or less of cannabis by an adult is a civil infraction and not a crime.",
+     "policing.civil-infractions"),
+    ("Sec. 4-2. Deputies shall enforce this section by issuing a notice of violation and shall not arrest the "
+     "offender.", "policing.civil-infractions"),
+    ("Sec. 4-2. Loitering shall be enforced only through a civil citation heard by the hearing examiner.",
+     "policing.civil-infractions"),
+    ("Sec. 4-2. The officer shall release the person on a written promise to appear rather than take the person "
+     "into custody.", "policing.cite-release"),
+    ("Sec. 4-2. Officers shall issue a field citation in place of a custodial arrest for any misdemeanor.",
+     "policing.cite-release"),
+])
+def test_decriminalization_in_more_words(text: str, pid: str) -> None:
+    assert pid in _ids(analyze_text(text))
