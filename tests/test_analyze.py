@@ -534,3 +534,17 @@ def test_an_ordinance_that_resolves_nothing_is_not_non_binding() -> None:
 ])
 def test_decriminalization_in_more_words(text: str, pid: str) -> None:
     assert pid in _ids(analyze_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "No officer shall hold a person on an ICE detainer. This section shall not apply to persons previously convicted "
+    "of a violent felony.",
+    "Deputies will not honor ICE detainers. Exceptions: inmates with a serious felony conviction in the past five "
+    "years.",
+    "No officer shall hold a person on an ICE detainer, with the exception of persons identified as active gang "
+    "members.",
+    "No officer shall hold a person on an ICE detainer unless the person is a registered sex offender.",
+    "The jail may tell ICE when it releases an inmate who is required to register as a sex offender.",
+])
+def test_conviction_carveouts_in_more_words(text: str) -> None:
+    assert "loophole.conviction-carveout" in _ids(analyze_text(text))
