@@ -548,3 +548,9 @@ def test_decriminalization_in_more_words(text: str, pid: str) -> None:
 ])
 def test_conviction_carveouts_in_more_words(text: str) -> None:
     assert "loophole.conviction-carveout" in _ids(analyze_text(text))
+
+
+def test_a_savings_clause_in_interpretation_words() -> None:
+    text = ("No officer shall hold a person on an ICE detainer. This policy shall not be interpreted to restrict "
+            "the exchange of information with federal immigration agencies.")
+    assert "loophole.broad-savings-clause" in _ids(analyze_text(text))
