@@ -554,3 +554,12 @@ def test_a_savings_clause_in_interpretation_words() -> None:
     text = ("No officer shall hold a person on an ICE detainer. This policy shall not be interpreted to restrict "
             "the exchange of information with federal immigration agencies.")
     assert "loophole.broad-savings-clause" in _ids(analyze_text(text))
+
+
+def test_words_that_only_look_like_joint_operations_or_287g() -> None:
+    text = ("Sec. 3-1. (a) The county may not pay any cost related to the operation of an immigration detention "
+            "facility run by a private company.\n(b) Officers shall not ask about the immigration status of people "
+            "they meet during routine police operations.\n(c) No city officer shall accept deputization by a "
+            "federal agency to enforce marijuana laws.\n")
+    ids = _ids(analyze_text(text))
+    assert "detainer.no-joint-operations" not in ids and "detainer.no-287g" not in ids
