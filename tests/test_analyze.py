@@ -154,6 +154,20 @@ MANDATE_KINDS = {
     "state grants withheld for limiting cooperation": "The state treasurer shall withhold state grant funds from any "
                                                       "municipality that prohibits its police from cooperating with "
                                                       "federal immigration officers.",
+    "order to transport to ICE": "Deputies will transport the inmate to the ICE field office when ICE asks.",
+    "order to cooperate in removals": "Officers will cooperate fully with ICE agents in identifying and detaining "
+                                      "persons subject to removal.",
+    "hold past release on a detainer": "The jail shall hold any inmate subject to an ICE detainer for up to 48 hours "
+                                       "after the inmate would otherwise be released.",
+    "booking sheets to ICE": "If the arrestee is a foreign national, the booking officer shall fax the booking sheet "
+                             "to ICE.",
+    "lists of foreign-born inmates": "A county jail shall provide ICE with a list of all foreign-born inmates each "
+                                     "week.",
+    "Secure Communities participation": "The department shall participate in the ICE Secure Communities program.",
+    "required to notify DHS of arrests": "Officers are required to notify the Department of Homeland Security "
+                                         "whenever they arrest a person who is unlawfully present.",
+    "assist immigration officers on request": "Law enforcement officers shall assist federal immigration officers "
+                                              "in the enforcement of immigration laws when requested.",
     "removal from office under a cited anti-sanctuary statute": "Tex. Gov't Code § 752.0565\nREMOVAL FROM OFFICE\n"
                                           "(a) An officer of a political subdivision who violates Section 752.053 "
                                           "forfeits the office.\n",
@@ -370,7 +384,11 @@ def test_protective_words_about_verification_notice_and_agreements_are_not_manda
             "(g) The jail shall not allow ICE officers access to the jail without a judicial warrant.\n"
             "(h) No officer shall inquire into the immigration status of a witness.\n"
             "(i) No employee shall report an arrest to the Department of Homeland Security.\n"
-            "(j) The facility shall not keep any inmate until ICE takes custody.\n")
+            "(j) The facility shall not keep any inmate until ICE takes custody.\n"
+            "(k) Officers will not transport any person to ICE custody.\n"
+            "(l) Officers will cooperate with ICE agents only in criminal investigations.\n"
+            "(m) The jail shall not provide ICE with a list of inmates.\n"
+            "(n) No officer shall participate in the Secure Communities program.\n")
     result = analyze_text(text)
     assert not result.mandates_cooperation, result.mandate_evidence
 
