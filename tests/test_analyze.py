@@ -581,3 +581,18 @@ def test_words_that_only_look_like_joint_operations_or_287g() -> None:
             "federal agency to enforce marijuana laws.\n")
     ids = _ids(analyze_text(text))
     assert "detainer.no-joint-operations" not in ids and "detainer.no-287g" not in ids
+
+
+@pytest.mark.parametrize("header", [
+    "ORDER NUMBER: 2017-03\nSUBJECT: IMMIGRATION",
+    "Policy\n428\nImmigration Violations",
+    "TRAINING BULLETIN\nVol. 12 Issue 3\nImmigration detainers",
+    "Administrative Regulation 3.14\nImmigration detainers",
+    "Office of the Mayor\nMayoral Order 2017-1\nImmigration detainers",
+    "INTERIM POLICY\nImmigration detainers",
+    "Jail Operations Manual\nChapter 12\nImmigration detainers",
+])
+def test_department_instruments_known_by_their_headers(header: str) -> None:
+    text = header + "\n\n1. Officers shall not hold any person on an immigration detainer.\n"
+    ids = _ids(analyze_text(text))
+    assert "loophole.non-binding" in ids and "structure.no-reversal" not in ids
