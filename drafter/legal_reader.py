@@ -611,6 +611,10 @@ def _tail(text: str, size: int = 24) -> str:
     return text[-size:]
 
 
+SENTENCE_OPENING = re.compile(r"(?:No|The|A|An|Any|Each|Every|All|Nothing|Unless|Except|If|When|Notwithstanding|Upon"
+                              r"|This|These|Officers|Members|Employees|Personnel|Staff|Law enforcement)\s")
+
+
 def _paragraphs(text: str) -> list[_Para]:
     """Physical lines joined into paragraphs: hard-wrapped lines are glued back together.
 
@@ -679,7 +683,13 @@ def _paragraphs(text: str) -> list[_Para]:
             catchline = bool(last.heading) and len(pieces) == 1 and stripped[:1].isupper() \
                 and len(tail.split()) <= 14 and len(stripped.split()) >= 6 \
                 and not re.search(r"\b(?:shall|must|may|will)\b", tail)
-            glue = not caps and not listed and not catchline and (
+            # "Chapter 2.15 IMMIGRATION" or "Detainers" on a line of its own, then a rule that opens as rules
+            # do ("No officer ...", "The Sheriff ..."): a title, not a wrapped sentence.
+            titled_line = len(pieces) == 1 and len(tail.split()) <= 6 and not TERMINAL.search(tail) \
+                and not re.search(r"\b(?:of|the|and|or|to|a|an|for|in|on|by|with|from|that|which|who|shall|must|may"
+                                  r"|will)\s*$", tail, re.I) \
+                and SENTENCE_OPENING.match(stripped) and len(stripped.split()) >= 6
+            glue = not caps and not listed and not catchline and not titled_line and (
                 not TERMINAL.search(tail) or stripped[:1].islower() or abbreviated
                 or (indent > 0 and indent >= last.indent and bool(last.label or last.indent > 0)))
             if glue:

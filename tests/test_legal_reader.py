@@ -519,3 +519,18 @@ def test_a_section_catchline_without_a_period_stays_a_title() -> None:
     wrapped = ("Sec. 2-90. Use of city resources for federal\nimmigration enforcement prohibited.\n"
                "(a) No agency shall hold anyone on a detainer.\n")
     assert "detainer.no-hold" in {f.id for f in analyze_text(wrapped).provisions}
+
+
+@pytest.mark.parametrize("title", ["SECTION 12-40\nDetainers", "Chapter 3.15 IMMIGRATION", "ORS 999.820 Detainers",
+                                   "Code of Ordinances, Section 12-4"])
+def test_a_short_title_line_is_not_glued_to_the_rule_below(title: str) -> None:
+    text = title + "\nNo officer of the city shall hold a person on an immigration detainer.\n"
+    ids = {f.id for f in analyze_text(text).provisions}
+    assert {"detainer.no-hold", "structure.no-reversal"} <= ids
+
+
+def test_a_wrapped_sentence_is_still_glued() -> None:
+    text = "Sec. 5. The Riverton Police\nDepartment shall not hold a person on an immigration detainer.\n"
+    assert "detainer.no-hold" in {f.id for f in analyze_text(text).provisions}
+    text = "Section 5. Officers of the\nCity shall not hold a person on an immigration detainer.\n"
+    assert "detainer.no-hold" in {f.id for f in analyze_text(text).provisions}
