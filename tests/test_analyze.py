@@ -596,3 +596,12 @@ def test_department_instruments_known_by_their_headers(header: str) -> None:
     text = header + "\n\n1. Officers shall not hold any person on an immigration detainer.\n"
     ids = _ids(analyze_text(text))
     assert "loophole.non-binding" in ids and "structure.no-reversal" not in ids
+
+
+@pytest.mark.parametrize("duty", [
+    "Each agency is required to adopt each component of this model policy.",
+    "All personnel shall receive training on this policy.",
+])
+def test_duties_to_adopt_model_policies_and_to_train(duty: str) -> None:
+    text = "Sec. 3. (a) No officer shall hold a person on an immigration detainer. (b) " + duty
+    assert "structure.implementation" in _ids(analyze_text(text))
