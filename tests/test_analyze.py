@@ -605,3 +605,12 @@ def test_department_instruments_known_by_their_headers(header: str) -> None:
 def test_duties_to_adopt_model_policies_and_to_train(duty: str) -> None:
     text = "Sec. 3. (a) No officer shall hold a person on an immigration detainer. (b) " + duty
     assert "structure.implementation" in _ids(analyze_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Sec. 2-1. It is the policy of the City that its officers not hold any person on an immigration detainer.",
+    "Sec. 2-1. The Board expresses its intent that county staff not assist ICE with civil immigration enforcement.",
+])
+def test_policy_statements_without_a_binding_verb_are_non_binding(text: str) -> None:
+    ids = _ids(analyze_text(text))
+    assert {"loophole.non-binding", "loophole.no-enforcement"} <= ids
