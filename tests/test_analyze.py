@@ -614,3 +614,15 @@ def test_duties_to_adopt_model_policies_and_to_train(duty: str) -> None:
 def test_policy_statements_without_a_binding_verb_are_non_binding(text: str) -> None:
     ids = _ids(analyze_text(text))
     assert {"loophole.non-binding", "loophole.no-enforcement"} <= ids
+
+
+@pytest.mark.parametrize("gap", [
+    "This section shall not be applicable to the county jail.",
+    "The Department of Corrections is exempt from this section.",
+    "The provisions of this chapter shall not apply within the airport.",
+    "This prohibition does not extend to the state police.",
+    "Nothing in this section applies to probation officers.",
+])
+def test_express_exclusions_in_more_words(gap: str) -> None:
+    text = "Sec. 2-1. (a) No officer shall hold a person on an immigration detainer. (b) " + gap
+    assert "loophole.coverage-gap" in _ids(analyze_text(text))
