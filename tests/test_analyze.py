@@ -388,7 +388,9 @@ def test_protective_words_about_verification_notice_and_agreements_are_not_manda
             "(k) Officers will not transport any person to ICE custody.\n"
             "(l) Officers will cooperate with ICE agents only in criminal investigations.\n"
             "(m) The jail shall not provide ICE with a list of inmates.\n"
-            "(n) No officer shall participate in the Secure Communities program.\n")
+            "(n) No officer shall participate in the Secure Communities program.\n"
+            "(o) The jail shall inform the inmate that the inmate may decline an interview with ICE.\n"
+            "(p) The Sheriff shall notify the person in writing when ICE asks for an interview.\n")
     result = analyze_text(text)
     assert not result.mandates_cooperation, result.mandate_evidence
 
