@@ -390,7 +390,11 @@ def test_protective_words_about_verification_notice_and_agreements_are_not_manda
             "(m) The jail shall not provide ICE with a list of inmates.\n"
             "(n) No officer shall participate in the Secure Communities program.\n"
             "(o) The jail shall inform the inmate that the inmate may decline an interview with ICE.\n"
-            "(p) The Sheriff shall notify the person in writing when ICE asks for an interview.\n")
+            "(p) The Sheriff shall notify the person in writing when ICE asks for an interview.\n"
+            "(q) If ICE asks for notice of a release, the jail shall give a copy of the request to the inmate.\n"
+            "(r) The state shall withhold funds from any agency that fails to comply with this act's limits on "
+            "immigration enforcement.\n"
+            "(s) Staff shall keep the person advised until ICE takes custody.\n")
     result = analyze_text(text)
     assert not result.mandates_cooperation, result.mandate_evidence
 
