@@ -343,7 +343,7 @@ REAL = ROOT / "tests" / "corpus" / "real"
 
 def test_real_text_labels_are_complete() -> None:
     """The committed part of the real-text evaluation: a source address, kind, split and valid
-    labels for each of at least 30 enacted texts, a third held out, anti-sanctuary laws among both."""
+    labels for each of at least 30 enacted texts, 30 or more held out, anti-sanctuary laws among both."""
     from ruamel.yaml import YAML
 
     taxonomy = YAML(typ="safe").load((ROOT / "clauses" / "taxonomy.yaml").read_text())
@@ -354,8 +354,10 @@ def test_real_text_labels_are_complete() -> None:
         assert label["source"].startswith("http") and label["kind"] and label["split"] in ("tune", "holdout", "sealed")
         assert set(label["provisions"]) | set(label["loopholes"]) <= every
     held = [label for label in labels if label["split"] == "holdout"]
-    unseen = held + [label for label in labels if label["split"] == "sealed"]  # a sealed set is unseen too
-    assert len(unseen) >= len(labels) // 3 - 1
+    # Each evaluation holds out a fresh set (the first, a third of 34 texts), measures it once,
+    # then tunes on it; the current held-out set, or one still sealed, is at least 30 texts.
+    unseen = held + [label for label in labels if label["split"] == "sealed"]
+    assert len(unseen) >= 30
     assert any(label["mandates_cooperation"] for label in held)
     assert any(label["mandates_cooperation"] for label in labels if label["split"] == "tune")
 
