@@ -396,8 +396,9 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
                                                "an agreement to detain people for immigration authorities"))
         return
     # A section of a state law that bans sanctuary policies, named in the opening lines.
-    cited = rules.pattern("anti_sanctuary_citation").search("\n".join(text.strip().splitlines()[:4]))
-    if cited:
+    head = "\n".join(text.strip().splitlines()[:4])
+    cited = rules.pattern("anti_sanctuary_citation").search(head)
+    if cited and rules.pattern("anti_sanctuary_context").search(head):
         result.mandate_evidence.append(Finding("mandate", _clip(flat[:200]), "whole text",
                                                "a section of a state law that bans sanctuary policies or "
                                                "requires cooperation (" + cited.group(0) + ")"))

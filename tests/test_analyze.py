@@ -634,3 +634,15 @@ def test_policy_statements_without_a_binding_verb_are_non_binding(text: str) -> 
 def test_express_exclusions_in_more_words(gap: str) -> None:
     text = "Sec. 2-1. (a) No officer shall hold a person on an immigration detainer. (b) " + gap
     assert "loophole.coverage-gap" in _ids(analyze_text(text))
+
+
+def test_a_known_anti_sanctuary_citation_needs_its_state_or_subject() -> None:
+    """A penalty section of a state's sanctuary ban need not name immigration, so its citation
+    flags it; the same number in a city's own code, with nothing about immigration, does not."""
+    penalty = ("Texas Government Code Sec. 752.0565. REMOVAL FROM OFFICE.\n"
+               "(a) A person holding an elective office forfeits that office on a final judgment "
+               "finding a violation of the preceding section.\n")
+    city = ("Sec. 27A.2. Parking of vehicles on sidewalks.\n"
+            "(a) No person shall park a vehicle on a sidewalk within the city.\n")
+    assert analyze_text(penalty).mandates_cooperation
+    assert not analyze_text(city).mandates_cooperation
