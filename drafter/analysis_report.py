@@ -20,6 +20,9 @@ MANDATE_MEANING = (
     "services and forms that ask no one's status, and public reporting. Where it is an agreement "
     "(a 287(g) memorandum), the governing body can end it or decline to renew it, and a draft can "
     "require that. Check the law's penalties on officials before any vote.")
+MISSING_CAVEAT = (
+    "The analyzer can miss a protection written in words it does not know, and then lists it "
+    "here as missing: check the policy for each one before asking for it.")
 
 
 def _describe(library: Library) -> dict[str, str]:
@@ -82,6 +85,8 @@ def terminal_lines(analysis: Analysis, library: Library, source_name: str) -> li
         if not analysis.loopholes:
             out.append(("  (none found)", ""))
     out += [("", ""), ("What to ask for (missing protections, and the library clause that adds each)", "bold")]
+    if analysis.missing:
+        out.append((f"  {MISSING_CAVEAT}", "dim"))
     for item in analysis.missing:
         clause = library.clauses.get(item["clause"] or "")
         adds = f" — add “{clause.meta.title}”" if clause else ""
@@ -118,7 +123,8 @@ def analysis_document(analysis: Analysis, library: Library, source_name: str) ->
         asks.append(Para([Run(describe.get(item["id"] or "", item["id"] or ""), bold=True),
                           Run(f".{text}")], "bullet"))
     sections.append(Section("an-missing", "", "", "Protections it lacks, and the clause that adds each",
-                            asks or [Para([Run("None: every important protection is present.")])]))
+                            [Para([Run(MISSING_CAVEAT)]), *asks] if asks
+                            else [Para([Run("None: every important protection is present.")])]))
     if analysis.state:
         sections.append(Section("an-state", "", "", f"What {analysis.state} state law says",
                                 [Para([Run(line)]) for line in state_law_text(library, analysis.state)]))

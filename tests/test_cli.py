@@ -178,3 +178,15 @@ def test_help_imports_nothing_heavy() -> None:
             "print('HEAVY', heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in out.stdout
+
+
+def test_analyze_says_a_missing_protection_may_only_be_unrecognized(runner: CliRunner, tmp_path: Path) -> None:
+    """On published law it has not seen the analyzer finds about half of what is there
+    (docs/analyzer-accuracy.md), so 'what to ask for' must not read as a certainty."""
+    policy = Path(__file__).parent / "corpus" / "policies" / "22-welcoming-city-with-carveouts.txt"
+    result = runner.invoke(cli, ["analyze", str(policy), "-o", str(tmp_path / "memo.md")])
+    assert result.exit_code == 0
+    assert "can miss a protection written in words it does not know" in result.output
+    memo = (tmp_path / "memo.md").read_text()
+    lacks = memo.split("Protections it lacks", 1)[1]
+    assert "check the policy for each one before asking for it" in lacks
