@@ -123,7 +123,7 @@ def analysis_document(analysis: Analysis, library: Library, source_name: str) ->
         asks.append(Para([Run(describe.get(item["id"] or "", item["id"] or ""), bold=True),
                           Run(f".{text}")], "bullet"))
     sections.append(Section("an-missing", "", "", "Protections it lacks, and the clause that adds each",
-                            [Para([Run(MISSING_CAVEAT)]), *asks] if asks
+                            [Para([Run(MISSING_CAVEAT, italic=True)]), *asks] if asks
                             else [Para([Run("None: every important protection is present.")])]))
     if analysis.state:
         sections.append(Section("an-state", "", "", f"What {analysis.state} state law says",
