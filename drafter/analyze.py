@@ -442,6 +442,11 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
                    "a codified law whose protections bind with mandatory words (only a new law can undo them)")
 
 
+# A code chapter or an ordinance named in a text's opening lines; the words that enact law.
+CHAPTER_OPENING = re.compile(r"\bordinance\b|\bchapter\s+\d|\bcode\b", re.I)
+ENACTED = re.compile(r"\bordain|\bordinance\b|\bbe it enacted\b|\benacts?\b|\blocal law\b", re.I)
+
+
 def instrument_named(text: str, rules: AnalyzerRules) -> str | None:
     """The words that name the text as an instrument its author can withdraw at will: a resolution,
     an executive, general or special order, a memo, a department manual section or policy statement,
@@ -449,8 +454,13 @@ def instrument_named(text: str, rules: AnalyzerRules) -> str | None:
     p = rules.patterns
     header = _title_block(text)
     opening = "\n".join([line for line in text.strip().splitlines() if line.strip()][:3])
-    found = (p["instrument"].search(header) or p["administrative"].search(opening) or p["revocable"].search(text)
+    administrative = p["administrative"].search(opening)
+    if administrative and administrative.group(0).lower() == "policy statement" and CHAPTER_OPENING.search(opening):
+        administrative = None  # a code chapter's "Purpose and policy statement" section
+    found = (p["instrument"].search(header) or administrative or p["revocable"].search(text)
              or re.search(p["instrument"].pattern, text[:400]))  # in capitals near the top: "... GENERAL ORDER"
+    if not found and re.search(r"^\W*WHEREAS\b", text[:4000], re.I | re.M) and not ENACTED.search(text):
+        found = re.search(r"WHEREAS", text, re.I)  # recitals that resolve or order, and enact nothing
     if not found and not LEGISLATION.search(header):
         found = p["internal_issuer"].search(header)  # a chief's or sheriff's own policy
     return found.group(0) if found else None
@@ -540,9 +550,11 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
     # use city funds to enforce federal immigration law") promises without binding anyone.
     # So does one whose title declares protective intent ("affirming the City as a welcoming city that
     # serves its residents regardless of immigration status") and binds no one to anything.
-    recited = bool(instrument) and (any(_is_recital_text(u) and p["recital_commitment"].search(u.plain)
+    title = _long_title(text)
+    recited = bool(instrument) and (any((_is_recital_text(u) or u.preamble) and p["recital_commitment"].search(u.plain)
                                         for u in parts)
-                                    or bool(p["protective_intent"].search(_long_title(text))))
+                                    or bool(p["protective_intent"].search(title))
+                                    or bool(p["recital_commitment"].search(title)))
     if instrument and (substantive or hortatory_immigration or recited):
         add("loophole.non-binding", None, "an instrument easily withdrawn (resolution, order or memo)",
             instrument)
@@ -564,7 +576,9 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
             add("loophole.coverage-gap", evidence[0], "only one department is bound")
     enforced = any(e in found for e in ENFORCING) or any(
         p["public_enforcement"].search(u.plain) or p["complaints"].search(u.plain) for u in operative)
-    protective = [f for f in substantive if f not in SELF_EXECUTING]
+    # Conduct made no longer a crime by law needs no one to enforce it; an order telling officers to
+    # treat it so is only as good as the order.
+    protective = [f for f in substantive if f not in SELF_EXECUTING or instrument]
     if (protective or hortatory_immigration or recited) and not enforced:
         add("loophole.no-enforcement", None, "no private right of action, independent complaints "
             "or public reporting", "(no enforcement provision found)")

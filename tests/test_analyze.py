@@ -646,3 +646,45 @@ def test_a_known_anti_sanctuary_citation_needs_its_state_or_subject() -> None:
             "(a) No person shall park a vehicle on a sidewalk within the city.\n")
     assert analyze_text(penalty).mandates_cooperation
     assert not analyze_text(city).mandates_cooperation
+
+
+@pytest.mark.parametrize("text", [
+    # a unit's order that names itself
+    "PURPOSE OF ORDER:\nThe purpose of this order is to set procedures for warrants at the jail.\nORDER:\n"
+    "Deputies shall not transfer inmates to ICE on civil detainers alone.\n",
+    # a manual section that calls itself a policy
+    "12.040 - Detainers\n\nEffective Date: 01/02/2020\n\nThis policy applies to all sworn members.\n\n"
+    "Officers shall not hold any person on an immigration detainer.\n",
+    # a prosecutor's program policy
+    "Pine County District Attorney\nEffective Date June 1, 2021\n\nPolicy Statement. This Office will use its "
+    "discretion to divert adults found with small amounts of cannabis before any charge is filed.\n",
+    # an executive order on a mayor's letterhead, recitals only
+    "The City of Elm\nThe Honorable Jane Roe, Mayor\n\nWHEREAS, the City seeks to protect the rights of all "
+    "residents to be free from abuse;\n\nWHEREAS, the City welcomes every resident regardless of national origin "
+    "or immigration status;\n",
+    # a board resolution known only by its recitals
+    "title\nLimiting the use of county lots for civil immigration enforcement\nbody\nWHEREAS, the Board is "
+    "committed to ensuring the safety, the dignity and the rights of every resident, including immigrants; and\n",
+    # a school board resolution that would end its own police force, recitals only
+    "Board of Education RESOLUTION NO. 7 A Resolution to Eliminate the District Police Department WHEREAS, the "
+    "district must keep its students safe; WHEREAS, other districts have ended their police contracts;",
+])
+def test_instruments_known_by_their_form_are_non_binding(text: str) -> None:
+    ids = _ids(analyze_text(text))
+    assert {"loophole.non-binding", "loophole.no-enforcement"} <= ids
+    assert "structure.no-reversal" not in ids
+
+
+def test_a_code_chapter_with_a_policy_statement_catchline_is_codified_law() -> None:
+    text = ("CHAPTER 19. - EMPLOYEE AUTHORITY IN IMMIGRATION MATTERS 19.10. - Purpose and policy statement.\n\n"
+            "This chapter sets out how city employees deal with federal immigration authorities.\n\n"
+            "19.20. - Detainers.\n(a) No city employee shall hold any person on an immigration detainer.\n")
+    ids = _ids(analyze_text(text))
+    assert "loophole.non-binding" not in ids and "structure.no-reversal" in ids
+
+
+def test_an_ordinance_with_recitals_is_not_an_instrument() -> None:
+    text = ("WHEREAS, the city welcomes every resident regardless of immigration status; and\n"
+            "NOW, THEREFORE, THE CITY COUNCIL ORDAINS:\nSection 1. No city officer shall hold any person on an "
+            "immigration detainer.\n")
+    assert "loophole.non-binding" not in _ids(analyze_text(text))
