@@ -383,6 +383,11 @@ def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis)
             return
 
 
+DELEGATES = re.compile(r"\b(?:ICE|Homeland Security|Immigration and Customs Enforcement)\b[^.]{0,40}\bdelegat\w*\b"
+                       r"[^.]{0,160}\bto perf\w* (?:certain |specified |limited )?immigration "
+                       r"(?:enforcement |officer )?functions", re.I)
+
+
 def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> None:
     """A 287(g)-style agreement: a text that names itself a memorandum of agreement (or understanding)
     and delegates an immigration officer's functions under 8 U.S.C. 1357(g) to local officers. Its
@@ -403,7 +408,10 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
                                                "a section of a state law that bans sanctuary policies or "
                                                "requires cooperation (" + cited.group(0) + ")"))
         return
-    if rules.pattern("agreement_title").search(opening) and rules.pattern("agreement_statute").search(flat) \
+    # An addendum or a page that names no statute still delegates immigration functions in so many words.
+    delegates = DELEGATES.search(flat)
+    if rules.pattern("agreement_title").search(opening) and (rules.pattern("agreement_statute").search(flat)
+                                                             or delegates) \
             and rules.pattern("agreement_delegation").search(flat):
         found = rules.pattern("agreement_delegation").search(flat)
         start = max(0, flat.rfind(".", 0, found.start()) + 1)

@@ -688,3 +688,11 @@ def test_an_ordinance_with_recitals_is_not_an_instrument() -> None:
             "NOW, THEREFORE, THE CITY COUNCIL ORDAINS:\nSection 1. No city officer shall hold any person on an "
             "immigration detainer.\n")
     assert "loophole.non-binding" not in _ids(analyze_text(text))
+
+
+def test_an_addendum_extending_an_agreement_that_delegates_immigration_functions_mandates() -> None:
+    text = ("Memorandum of Agreement\n\n7\nADDENDUM TO EXTEND MEMORANDUM OF AGREEMENT Immigration and Customs "
+            "Enforcement (ICE) and the Pine County Sheriff's Office agree to extend the MOA under which ICE delegates "
+            "trained and certified deputies to perform certain immigration enforcement functions as follows: the "
+            "end date is replaced with a date one year later. All other provisions remain in force.\n")
+    assert analyze_text(text).mandates_cooperation
