@@ -442,7 +442,8 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
         re.search(r"\d[.\-]\d", u.section) or re.match(r"\d{3,}", u.section))]
     codified = bool(numbered) or bool(CODE_CITE.search(first_lines) or CODE_NAMED.search(first_lines)) or (
         bool(CODE_CITE.search(text)) and not UNCODIFIED.search(header)) or bool(INTO_CODE.search(text[:5000])) \
-        or bool(re.search(r"^\W*(?:chapter|title|article)\s+\d+[A-Z]?[.\-]\d+", first_lines, re.I | re.M))
+        or bool(re.search(r"^\W*(?:chapter|title|article)\s+\d+[A-Z]?[.\-]\d+", first_lines, re.I | re.M)) \
+        or bool(re.search(r"^\W*\d+[A-Z]?(?:[.\-]\d+[A-Z]?){2,3}\s*:\s*[A-Z]", first_lines, re.M))
     if not codified:
         return None
     evidence = found[protective[0]]

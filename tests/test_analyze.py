@@ -696,3 +696,15 @@ def test_an_addendum_extending_an_agreement_that_delegates_immigration_functions
             "trained and certified deputies to perform certain immigration enforcement functions as follows: the "
             "end date is replaced with a date one year later. All other provisions remain in force.\n")
     assert analyze_text(text).mandates_cooperation
+
+
+@pytest.mark.parametrize("text", [
+    "4-22-10: PENALTIES:\n(A) A violation of the sidewalk vending rules shall not be punished as a misdemeanor "
+    "and may only be punished by an administrative fine.\n",
+    "4-22-10: PENALTIES:\n(A) A violation of the sidewalk vending rules may only be punished by an administrative "
+    "fine.\n",
+    "A. No law-enforcement officer, as defined in § 9.1-101, shall inquire into the immigration status of a "
+    "person who reports a crime.\n",
+])
+def test_code_sections_known_by_their_numbers_are_codified(text: str) -> None:
+    assert "structure.no-reversal" in _ids(analyze_text(text))
