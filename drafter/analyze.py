@@ -453,7 +453,7 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
 
 # A code chapter or an ordinance named in a text's opening lines; the words that enact law.
 CHAPTER_OPENING = re.compile(r"\bordinance\b|\bchapter\s+\d|\bcode\b", re.I)
-ENACTED = re.compile(r"\bordain|\bordinance\b|\bbe it enacted\b|\benacts?\b|\blocal law\b", re.I)
+ENACTED = re.compile(r"\bordain|\bordinance\b|\bbe it enacted\b|\benacts?\b|\blocal law\b(?!\s+enforcement)", re.I)
 
 
 def instrument_named(text: str, rules: AnalyzerRules) -> str | None:

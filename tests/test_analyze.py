@@ -708,3 +708,17 @@ def test_an_addendum_extending_an_agreement_that_delegates_immigration_functions
 ])
 def test_code_sections_known_by_their_numbers_are_codified(text: str) -> None:
     assert "structure.no-reversal" in _ids(analyze_text(text))
+
+
+def test_recitals_naming_local_law_enforcement_enact_nothing() -> None:
+    text = ("title\nCounty lots and civil immigration enforcement\nbody\nWHEREAS, state law bars local law "
+            "enforcement from holding people on civil immigration detainers; and\nWHEREAS, the Board is "
+            "committed to the safety of all residents, including immigrants; and\n")
+    assert {"loophole.non-binding", "loophole.no-enforcement"} <= _ids(analyze_text(text))
+
+
+def test_recitals_protecting_everyone_from_discrimination_by_the_police() -> None:
+    text = ("The Honorable Jane Roe, Mayor\n\nWHEREAS, the City has long sought to protect the rights of all its "
+            "residents to be free from abuse and exploitation.\n\nWHEREAS, no member of the Police Department "
+            "shall discriminate against any person because of race or national origin.\n")
+    assert {"loophole.non-binding", "loophole.no-enforcement"} <= _ids(analyze_text(text))
