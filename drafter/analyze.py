@@ -286,15 +286,16 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     form = form_header(text)
     binding: set[str] = set()  # ids found in a unit that binds (prohibition or duty)
     # A duty to publish model policies binds no one to the policies unless someone must adopt them.
-    adopted = any(MODEL_ADOPTED.search(u.plain) and not _negated(u.plain, MODEL_ADOPTED.search(u.plain).start())
+    adopted = any((found := MODEL_ADOPTED.search(u.plain)) and not _negated(u.plain, found.start())
                   for u in parts if not u.definition and MODEL_POLICY.search(u.plain))
     for unit in parts:
         if unit.definition or unit.lead or not unit.text.strip():
             continue
         modality = _modality(unit.plain, rules)
         recital = _is_recital_text(unit)
+        binds = bool(modality & {"prohibit", "duty"}) and (adopted or not MODEL_POLICY.search(unit.plain))
         for pid, items in rules.provisions.items():
-            if pid in seen and (pid in binding or not modality & {"prohibit", "duty"}):
+            if pid in seen and (pid in binding or not binds):
                 continue  # found already; a later unit that binds still makes it binding
             if (recital or unit.preamble) and pid not in ("structure.findings", "structure.effective-date"):
                 continue
@@ -308,9 +309,6 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                     if hollow and re.search(r"judicial warrant", unit.plain, re.I) and pid in (
                             "detainer.no-hold", "detainer.no-transfer", "access.facilities-judicial-warrant"):
                         continue
-                    binds = bool(modality & {"prohibit", "duty"}) and (adopted or not MODEL_POLICY.search(unit.plain))
-                    if pid in seen and not binds:
-                        break
                     seen[pid] = Finding(pid, _clip(unit.text), unit.location, rule.why, list(unit.limited_by))
                     if binds:
                         binding.add(pid)

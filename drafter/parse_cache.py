@@ -411,8 +411,8 @@ def _blob_path(folder: Path, key: str, suffix: str = ".jinja") -> Path:
 
 def get_blob(kind: str, key: str, suffix: str = ".jinja") -> bytes | None:
     """The bytes stored for ``key`` (a SHA-256 in hex) by ``put_blob`` with the same ``kind``
-    (and ``suffix``: ``.jinja`` compiled templates, ``.check`` drafter check's results), or
-    None. An entry whose MAC does not match its kind, key and bytes is deleted. A compiled
+    (and ``suffix``: ``.jinja`` compiled templates, ``.check`` drafter check's results, ``.md``
+    Markdown tokens), or None. An entry whose MAC does not match its kind, key and bytes is deleted. A compiled
     template not stored here may have shipped with the wheel (drafter/prebuilt.py)."""
     if not enabled():
         return None

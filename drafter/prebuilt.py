@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,20 @@ def lookup_compiled(kind: str, key: str) -> bytes | None:
         return None
 
 
+@contextlib.contextmanager
+def _cache_replaced(**functions: Any) -> Iterator[None]:
+    """parse_cache's functions replaced for the while (the wheel's files are made from a fresh
+    parse and compile, never from a user's cache), then put back."""
+    saved = {name: getattr(parse_cache, name) for name in functions}
+    for name, function in functions.items():
+        setattr(parse_cache, name, function)
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(parse_cache, name, function)
+
+
 # Who the builds in make_compiled are for: every preset, for each kind of government, in
 # states whose law withholds, swaps or keeps different clauses.
 _COMPILE_FOR = (("city", "CA"), ("county", "CA"), ("city", "IL"), ("county", "TX"), ("city", "NY"),
@@ -114,24 +129,19 @@ def make_compiled(clauses: Path) -> bytes:
         if suffix == ".jinja":
             entries[f"{kind} {key}"] = base64.b64encode(payload).decode("ascii")
 
-    saved = (parse_cache.get, parse_cache.put, parse_cache.get_blob, parse_cache.put_blob,
-             parse_cache.enabled)
-    # nothing read from or written to a cache: every template compiled here, now, and recorded
-    parse_cache.get, parse_cache.put = (lambda _text: None), (lambda _text, _data: None)
-    parse_cache.get_blob, parse_cache.put_blob = (lambda *_args: None), record
-    parse_cache.enabled = lambda: True
     templating.clear_memory()
-    try:
-        library = load_library(problems=Problems(), base=clauses)
-        for preset in sorted(library.presets):
-            for kind, state in _COMPILE_FOR:
-                answers = {"jurisdiction": {"name": "Sample", "kind": kind, "state": state}, "preset": preset}
-                with contextlib.suppress(DrafterError):  # a preset a state's law rules out
-                    core.build(answers, library=library, options={"commentary": "annotated"}).memo("md")
-    finally:
-        (parse_cache.get, parse_cache.put, parse_cache.get_blob, parse_cache.put_blob,
-         parse_cache.enabled) = saved
-        templating.clear_memory()
+    # nothing read from or written to a cache: every template compiled here, now, and recorded
+    with _cache_replaced(get=lambda _text: None, put=lambda _text, _data: None,
+                         get_blob=lambda *_args: None, put_blob=record, enabled=lambda: True):
+        try:
+            library = load_library(problems=Problems(), base=clauses)
+            for preset in sorted(library.presets):
+                for kind, state in _COMPILE_FOR:
+                    answers = {"jurisdiction": {"name": "Sample", "kind": kind, "state": state}, "preset": preset}
+                    with contextlib.suppress(DrafterError):  # a preset a state's law rules out
+                        core.build(answers, library=library, options={"commentary": "annotated"}).memo("md")
+        finally:
+            templating.clear_memory()
     table = {"format": COMPILED_FORMAT, "cache": parse_cache.FORMAT, "entries": dict(sorted(entries.items()))}
     return json.dumps(table, separators=(",", ":")).encode("utf-8")
 
@@ -148,13 +158,9 @@ def make(clauses: Path) -> bytes:
         with contextlib.suppress(parse_cache.NotCacheable):  # what the cache would not keep either
             entries[parse_cache.key(text)] = parse_cache.encode(data)
 
-    saved = parse_cache.get, parse_cache.put
-    parse_cache.get, parse_cache.put = (lambda _text: None), record  # every text parsed here, now
-    try:
+    with _cache_replaced(get=lambda _text: None, put=record):  # every text parsed here, now
         problems = Problems()
         library = load_library(problems=problems, base=clauses)
         load_analyzer_rules(library, problems)
-    finally:
-        parse_cache.get, parse_cache.put = saved
     table = {"format": FORMAT, "cache": parse_cache.FORMAT, "entries": dict(sorted(entries.items()))}
     return json.dumps(table, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

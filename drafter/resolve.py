@@ -285,10 +285,11 @@ def _state_warnings(library: Library, state: StateOutcome, source: AnswersFile,
                     warnings: list[Problem]) -> None:
     """Console warnings: the state's stance, --allow-preempted, laws not yet in force."""
     rule = state.rule
-    if not (state.ignored and (rule.bans or rule.mandates)) and not state.pending:
+    preempted = state.ignored and (rule.bans or rule.mandates)
+    if not preempted and not state.pending:
         return  # nothing to say: the answers need not be parsed again to find the line
     where = source.where("jurisdiction", "state")
-    if state.ignored and (rule.bans or rule.mandates):
+    if preempted:
         warnings.append(Problem.at(where,
                                 f"--allow-preempted: this draft keeps what {rule.name} law forbids or "
                                 "contradicts; it carries a boxed warning",

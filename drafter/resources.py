@@ -41,9 +41,8 @@ def display_path(path: Path) -> str:
         return str(path)
     if real == cwd:
         return "."
-    if real.startswith(cwd.rstrip(os.sep) + os.sep):
-        return real[len(cwd.rstrip(os.sep)) + 1:]
-    return str(path)
+    inside = cwd.rstrip(os.sep) + os.sep
+    return real[len(inside):] if real.startswith(inside) else str(path)
 
 
 def _real(path: str) -> str:
