@@ -255,12 +255,22 @@ def _see(chrome, text: str, timeout: float = 20) -> str:  # noqa: ANN001
 def _go(chrome, how: str, what: str, timeout: float = 20) -> None:  # noqa: ANN001
     """Click what loads another page, and wait until that page has replaced this one (an
     element found before it has would be stale, and one looked for too early not there)."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = chrome.find_element("tag name", "html")
     chrome.find_element(how, what).click()
-    WebDriverWait(chrome, timeout).until(expected_conditions.staleness_of(page))
+
+    def replaced(_chrome) -> bool:  # noqa: ANN001
+        # chromedriver reports an element of an unloaded page either as stale or, when asked at the
+        # moment of the swap, as "Node with given id does not belong to the document": both mean gone
+        try:
+            page.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(chrome, timeout).until(replaced)
     WebDriverWait(chrome, timeout).until(
         lambda c: c.execute_script("return document.readyState") == "complete")
 
