@@ -31,10 +31,15 @@ def _describe(library: Library) -> dict[str, str]:
     return {**taxonomy.provisions, **taxonomy.loopholes}
 
 
+READER_NOTE = "recognised from its words by the statistical reader, not by a written rule: check it"
+
+
 def _where(finding: Finding) -> str:
     where = finding.location if finding.location != "whole text" else "the text as a whole"
     if finding.limited_by:
         where += f" (limited by {', '.join(finding.limited_by)})"
+    if finding.by_reader:
+        where += f" ({READER_NOTE})"
     return where
 
 
@@ -80,7 +85,8 @@ def terminal_lines(analysis: Analysis, library: Library, source_name: str) -> li
         out += [("", ""), ("Loopholes that weaken it", "bold yellow")]
         for finding in analysis.loopholes:
             out.append((f"  ! {describe.get(finding.id, finding.why)}", ""))
-            out.append((f"      why: {finding.why}", "dim"))
+            if not finding.by_reader:
+                out.append((f"      why: {finding.why}", "dim"))
             out.append((f"      “{finding.evidence}” — {_where(finding)}", "dim"))
         if not analysis.loopholes:
             out.append(("  (none found)", ""))
@@ -114,7 +120,7 @@ def analysis_document(analysis: Analysis, library: Library, source_name: str) ->
     if not analysis.mandates_cooperation:
         sections.append(Section("an-loopholes", "", "", "Loopholes that weaken it", [
             Para([Run(describe.get(f.id, f.why), bold=True),
-                  Run(f". {f.why[:1].upper() + f.why[1:]}. “{f.evidence}” — {_where(f)}.")],
+                  Run(f". {'' if f.by_reader else f.why[:1].upper() + f.why[1:] + '. '}“{f.evidence}” — {_where(f)}.")],
                  "bullet") for f in analysis.loopholes] or [Para([Run("None found.")])]))
     asks = []
     for item in analysis.missing:

@@ -52,6 +52,8 @@ from drafter.legal_reader import (
     read_document,
     units,
 )
+from drafter.statistical_reader import TOKEN, Reader, passages
+from drafter.statistical_reader import load as load_reader
 
 PROTECTIVE_AREAS = ("detainer.", "info.", "access.")
 SUBSTANTIVE_AREAS = ("detainer.", "info.", "access.", "policing.")
@@ -59,6 +61,12 @@ ENFORCING = ("structure.private-right-of-action", "structure.independent-complai
              "structure.reporting")
 # Provisions that work by themselves: conduct that is no longer a crime needs no one to enforce the
 # change, and a savings clause protects no one, so neither calls for a remedy (loophole.no-enforcement).
+# What the statistical reader may not add when the rules found the other: a remedy or report is
+# enforcement; a codified law in mandatory words is not easily reversed, and the reverse.
+CONTRADICTED = {"loophole.no-enforcement": set(ENFORCING), "loophole.non-binding": {"structure.no-reversal"},
+                "structure.no-reversal": {"loophole.non-binding"}}
+# What an instrument is as a whole (its form, its want of a remedy), not what one passage says.
+WHOLE_TEXT = ("loophole.non-binding", "loophole.no-enforcement", "structure.no-reversal")
 SELF_EXECUTING = ("policing.street-vending", "policing.civil-infractions", "policing.record-relief",
                   "info.narrow-1373-savings")
 LEGISLATION = re.compile(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b")
@@ -116,11 +124,15 @@ class Finding:
     location: str
     why: str = ""
     limited_by: list[str] = field(default_factory=list)  # provisos elsewhere that limit this finding
+    by_reader: bool = False  # found by the statistical reader, not by a written rule
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "evidence": self.evidence, "location": self.location}
         if self.limited_by:
             out["limited_by"] = self.limited_by
+        if self.by_reader:
+            out["found_by"] = "statistical reader"
+            out["why"] = self.why
         return out
 
 
@@ -352,9 +364,80 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         reason = _binding_law(parts, text, seen, binding, rules)
         if reason:
             seen["structure.no-reversal"] = reason
+    if not result.mandates_cooperation:
+        _read_statistically(_reader(library), text, parts, seen, result, rules)
     result.provisions = sorted(seen.values(), key=lambda f: order.index(f.id) if f.id in order else 99)
     result.missing = _missing({f.id for f in result.provisions}, library)
     return result
+
+
+def _reader(library: Any | None) -> Reader | None:
+    """The statistical reader of the built-in library (a user library may not replace it: it is trained
+    on the labelled texts, not written)."""
+    from drafter.resources import builtin_clauses
+
+    return load_reader(builtin_clauses() / "analyzer")
+
+
+def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], seen: dict[str, Finding],
+                        result: Analysis, rules: AnalyzerRules) -> None:
+    """Add what the statistical reader finds and the rules did not, citing the passage that weighs most.
+    Nothing is added to a text that mandates cooperation, nor what contradicts a rule's finding. A text
+    longer than those the reader learned from is read a passage at a time, and then only for the
+    substantive protections: its form, gaps and structure are whole-text matters left to the rules."""
+    if reader is None:
+        return
+    if len(TOKEN.findall(text)) < reader.min_words:
+        return  # a few lines carry too few words to weigh; the rules read them
+    whole = len(text) <= reader.passage_chars
+    stretches = [(1, text.count("\n") + 2, text)] if whole else passages(text, reader.passage_chars)
+    best_stretch: dict[str, tuple[float, int, int]] = {}
+    for first, end, passage in stretches:
+        for pid, probability in reader.found(passage).items():
+            if (whole or pid.startswith(SUBSTANTIVE_AREAS)) and probability > best_stretch.get(pid, (0.0,))[0]:
+                best_stretch[pid] = (probability, first, end)
+    loopholes = {f.id for f in result.loopholes}
+    cited = {f.location for f in seen.values() if f.id.startswith(SUBSTANTIVE_AREAS)}
+    # Provisions first: a loophole is a gap in a protection, and the reader cannot tell a text that
+    # protects from one that opposes protection in the same words ("a resolution opposing sanctuary
+    # policies"), so it adds loopholes only where a protection or a loophole was found.
+    for pid, (probability, first, end) in sorted(best_stretch.items(), key=lambda item: (
+            item[0].startswith("loophole."), item[0])):
+        is_loophole = pid.startswith("loophole.")
+        if pid in (loopholes if is_loophole else seen):
+            continue
+        if is_loophole and not (loopholes or any(p.startswith(SUBSTANTIVE_AREAS) for p in seen)):
+            continue
+        if pid in CONTRADICTED and CONTRADICTED[pid] & (set(seen) | loopholes):
+            continue  # the rules found what rules this out
+        if pid == "loophole.non-binding" and ENACTED.search(text[:3000]) and not _withdrawable(text, rules):
+            continue  # an ordinance or act ("the council ordains", "be it enacted") binds
+        if pid == "structure.no-reversal" and (_withdrawable(text, rules) or not any(
+                p.startswith(SUBSTANTIVE_AREAS) and p != "info.narrow-1373-savings" for p in seen)):
+            continue  # as _binding_law: never an instrument easily withdrawn, nor a law that protects nothing
+        candidates = [u for u in parts if u.text.strip() and not u.lead and first <= u.line < end]
+        if pid.startswith(SUBSTANTIVE_AREAS):
+            # A protection is operative text that binds (not a definition, heading, recital or
+            # permission), and a passage the rules read as one protection is not evidence of another:
+            # the reader must point at binding words the rules left unread.
+            candidates = [u for u in candidates if not (u.definition or u.heading or u.preamble or _is_recital_text(u))
+                          and u.location not in cited and reader.weight_of(pid, u.plain) > 0
+                          and _modality(u.plain, rules) & {"prohibit", "duty"}]
+            if not candidates:
+                continue
+        if pid in WHOLE_TEXT or not candidates:  # a property of the instrument, shown by its opening words
+            best = Unit(_long_title(text) or text[:220], "whole text", 1)
+        else:
+            best = max(candidates, key=lambda u: reader.weight_of(pid, u.plain or u.text))
+        words = ", ".join(f"'{w}'" for w in reader.telling_words(pid, best.plain or best.text))
+        why = (f"read by the statistical reader (probability {probability:.2f}, trained on {reader.trained_on} "
+               f"labelled texts){'; the words that weigh most here: ' + words if words else ''}")
+        finding = Finding(pid, _clip(best.text), best.location, why, by_reader=True)
+        if is_loophole:
+            result.loopholes.append(finding)
+            loopholes.add(pid)
+        else:
+            seen[pid] = finding
 
 
 def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis) -> None:
@@ -423,15 +506,10 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
     """structure.no-reversal met by codified law (a statute, a code section, an ordinance written into a
     code) whose protections bind with mandatory words; never by a resolution, an order, a memo, an
     agency's own policy or an agreement."""
-    header = _title_block(text)
-    if instrument_named(text, rules) or rules.pattern("internal_issuer").search(header):
+    if _withdrawable(text, rules):
         return None
+    header = _title_block(text)
     first_lines = "\n".join(line for line in text.strip().splitlines()[:4])
-    chapter = CODE_CITE.search(first_lines) or CODE_NAMED.search(first_lines) or re.search(
-        r"^\s*(?:chapter|title|article)\s+\d", header, re.I | re.M)
-    if not chapter and re.search(r"\b(?:policy|procedure|directive|manual|general order|command order|special order"
-                                 r"|memorandum|guidelines?)\b", header, re.I):
-        return None  # an agency's own policy; a code chapter may still call a section "County policy"
     protective = [pid for pid in binding if pid.startswith(SUBSTANTIVE_AREAS)
                   and pid != "info.narrow-1373-savings"]
     if not protective:
@@ -447,6 +525,20 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
     evidence = found[protective[0]]
     return Finding("structure.no-reversal", evidence.evidence, evidence.location,
                    "a codified law whose protections bind with mandatory words (only a new law can undo them)")
+
+
+def _withdrawable(text: str, rules: AnalyzerRules) -> bool:
+    """Whether the text names itself an instrument its author can withdraw (a resolution, an order, a
+    memo, an agency's own policy or directive) rather than law."""
+    header = _title_block(text)
+    if instrument_named(text, rules) or rules.pattern("internal_issuer").search(header):
+        return True
+    first_lines = "\n".join(line for line in text.strip().splitlines()[:4])
+    chapter = CODE_CITE.search(first_lines) or CODE_NAMED.search(first_lines) or re.search(
+        r"^\s*(?:chapter|title|article)\s+\d", header, re.I | re.M)
+    # an agency's own policy; a code chapter may still call a section "County policy"
+    return not chapter and bool(re.search(r"\b(?:policy|procedure|directive|manual|general order|command order"
+                                          r"|special order|memorandum|guidelines?)\b", header, re.I))
 
 
 # A code chapter or an ordinance named in a text's opening lines; the words that enact law.

@@ -962,3 +962,25 @@ def check_analyzer_rules(library: Library, problems: Problems) -> None:
     taxonomy = library.taxonomy
     ids = set(taxonomy.provisions) | set(taxonomy.loopholes) if taxonomy is not None else None
     check_examples(rules, ids, problems)
+    check_reader_model(ids, problems)
+
+
+def check_reader_model(ids: set[str] | None, problems: Problems) -> None:
+    """The built-in statistical reader's model loads and names only taxonomy ids."""
+    import json
+
+    from drafter.resources import builtin_clauses, display_path
+    from drafter.statistical_reader import MODEL_FILE, ModelError, parse
+
+    path = builtin_clauses() / "analyzer" / MODEL_FILE
+    if not path.is_file():
+        return  # the analyzer then reads by its rules alone
+    hint = "retrain it: python scripts/train_reader.py (docs/analyzer.md, 'The statistical reader')"
+    try:
+        reader = parse(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, ModelError) as exc:
+        problems.add(display_path(path), message=f"the statistical reader's model cannot be used: {exc}", hint=hint)
+        return
+    for pid in sorted(set(reader.models) - (ids if ids is not None else set(reader.models))):
+        problems.add(display_path(path), message=f"the statistical reader's model names unknown taxonomy id '{pid}'",
+                     hint=hint)

@@ -26,6 +26,7 @@ from drafter.models import (
 )
 from drafter.resources import builtin_clauses, builtin_templates, display_path
 from drafter.sources import YamlDoc, library_file, library_files, load_front_matter, load_yaml_file, validate
+from drafter.statistical_reader import MODEL_FILE as READER_MODEL
 
 PROVISION_AREA = {"detainer": "detainers", "info": "information", "access": "access",
                   "policing": "policing", "structure": "structure"}  # taxonomy prefix -> folder
@@ -545,8 +546,8 @@ def _unloaded_in_folder(folder: Path, suffix: str, report) -> None:  # noqa: ANN
         if len(rel.parts) > 1:
             report(entry, f"'{folder.name}/{rel}' is in a sub-folder and is not loaded",
                    f"move it to {folder.name}/{entry.name}")
-        elif entry.suffix != suffix:
-            stem = entry.name.split(".")[0]
+        elif entry.suffix != suffix and not (folder.name == "analyzer" and entry.name == READER_MODEL):
+            stem = entry.name.split(".")[0]  # (the statistical reader's model, drafter/statistical_reader.py)
             report(entry, f"'{entry.name}' is not loaded: only {suffix} files are read in "
                           f"{folder.name}/", f"rename it to {stem}{suffix}")
 

@@ -347,9 +347,11 @@ def create_app(*, library: Any = None, token: str | None = None, host: str = "12
                 result = {
                     "name": name,
                     "protections": [{"id": f.id, "what": describe.get(f.id, f.id), "quote": f.evidence,
-                                     "where": f.location} for f in analysis.provisions],
+                                     "where": f.location, "by_reader": f.by_reader}
+                                    for f in analysis.provisions],
                     "loopholes": [{"id": f.id, "what": describe.get(f.id, f.id), "why": f.why,
-                                   "quote": f.evidence, "where": f.location} for f in analysis.loopholes],
+                                   "quote": f.evidence, "where": f.location, "by_reader": f.by_reader}
+                                  for f in analysis.loopholes],
                     "missing": [describe.get(m["id"], m["id"]) for m in analysis.missing],
                     "mandates": bool(analysis.mandates_cooperation),
                 }
