@@ -1,6 +1,6 @@
 """Train the analyzer's statistical reader (drafter/statistical_reader.py) and write its model.
 
-    pip install scikit-learn            # only this script needs it; drafter itself does not
+    pip install -e ".[train]"           # scikit-learn: only this script needs it, drafter itself does not
     python scripts/train_reader.py      # writes clauses/analyzer/reader-model.json
 
 Training texts: every real enacted text labelled `tune` or `holdout` in tests/corpus/real/ (never a
