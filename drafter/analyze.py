@@ -398,23 +398,22 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
                 best_stretch[pid] = (probability, first, end)
     loopholes = {f.id for f in result.loopholes}
     cited = {f.location for f in seen.values() if f.id.startswith(SUBSTANTIVE_AREAS)}
-    # Provisions first: a loophole is a gap in a protection, and the reader cannot tell a text that
-    # protects from one that opposes protection in the same words ("a resolution opposing sanctuary
-    # policies"), so it adds loopholes only where a protection or a loophole was found.
-    for pid, (probability, first, end) in sorted(best_stretch.items(), key=lambda item: (
-            item[0].startswith("loophole."), item[0])):
+    # A loophole is a gap in a protection, and the reader cannot tell a text that protects from one
+    # that opposes protection in the same words ("a resolution opposing sanctuary policies"): it adds
+    # none to a text whose title opposes or bans protection.
+    opposes = bool(rules.pattern("opposes_protection").search(_long_title(text)))
+    for pid, (probability, first, end) in sorted(best_stretch.items()):
         is_loophole = pid.startswith("loophole.")
         if pid in (loopholes if is_loophole else seen):
             continue
-        if is_loophole and not (loopholes or any(p.startswith(SUBSTANTIVE_AREAS) for p in seen)):
+        if is_loophole and opposes:
             continue
         if pid in CONTRADICTED and CONTRADICTED[pid] & (set(seen) | loopholes):
             continue  # the rules found what rules this out
         if pid == "loophole.non-binding" and ENACTED.search(text[:3000]) and not _withdrawable(text, rules):
             continue  # an ordinance or act ("the council ordains", "be it enacted") binds
-        if pid == "structure.no-reversal" and (_withdrawable(text, rules) or not any(
-                p.startswith(SUBSTANTIVE_AREAS) and p != "info.narrow-1373-savings" for p in seen)):
-            continue  # as _binding_law: never an instrument easily withdrawn, nor a law that protects nothing
+        if pid == "structure.no-reversal" and _withdrawable(text, rules):
+            continue  # as _binding_law: never an instrument easily withdrawn
         candidates = [u for u in parts if u.text.strip() and not u.lead and first <= u.line < end]
         if pid.startswith(SUBSTANTIVE_AREAS):
             # A protection is operative text that binds (not a definition, heading, recital or
