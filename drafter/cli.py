@@ -413,7 +413,7 @@ def analyze_command(policy: Path, output: Path | None, as_json: bool, state: str
         console.print(text, style=style or None, markup=False)
     for path in written:
         console.print(f"\nwrote {api.display_path(path)}", markup=False)
-    console.print("\nThe analysis reads the text with rules, not judgment: check each finding "
+    console.print("\nThe analysis reads the text with rules and word statistics, not judgment: check each finding "
                   "against the policy.", style="dim", markup=False)
 
 
