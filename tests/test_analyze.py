@@ -378,7 +378,8 @@ def test_real_texts_are_read_and_measured(evaluation) -> None:  # noqa: ANN001
     # mandates as judgement calls (r262, r263); an executive order stored as recitals only (r277).
     known = {"r262-ala-code-31-13-32-aoc-quarterly-report-unlawfully-present",
              "r263-sc-code-23-6-60-illegal-immigration-enforcement-unit",
-             "r277-missouri-governor-eo-25-04-287g-highway-patrol","r75-287g-moa-harris-county-tx-2009", "r137-wyo-hb0133-2025-9-25-101",
+             "r277-missouri-governor-eo-25-04-287g-highway-patrol",
+             "r75-287g-moa-harris-county-tx-2009", "r137-wyo-hb0133-2025-9-25-101",
              "r150-phoenix-pd-operations-order-1-4-3-ins",
              "r200-gilbert-az-pd-1102-immigration-contacts-non-citizens", "r208-nh-hb511-2025-chapter-39-opening",
              "r223-igsa-yavapai-county-az-ins", "r241-cook-county-ord-2011-ice-detainers-recitals",
