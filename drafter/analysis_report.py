@@ -139,8 +139,9 @@ def analysis_document(analysis: Analysis, library: Library, source_name: str) ->
     date = f"{today:%B} {today.day}, {today.year}"
     return Document(
         number_line="", title=title,
-        draft_notice=("Prepared with drafter analyze, which reads the text with explainable rules; "
-                      "check each finding against the policy itself. Not legal advice."),
+        draft_notice=("Prepared with drafter analyze, which reads the text with explainable rules and, where "
+                      "they find nothing, a statistical reader whose findings are marked; check each finding "
+                      "against the policy itself. Not legal advice."),
         warnings=[], recitals=[], enacting_clause="", sections=sections, signature=None,
         jurisdiction=source_name, date=date, header=f"Policy analysis · {source_name}",
         properties={"title": title, "subject": "Policy analysis", "date": today.isoformat()},
