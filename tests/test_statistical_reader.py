@@ -82,6 +82,7 @@ def test_the_shipped_model_loads_and_names_only_taxonomy_ids() -> None:
     library = load_library()
     assert set(reader.models) <= set(library.taxonomy.provisions) | set(library.taxonomy.loopholes)
     assert all(0 < p < 1 for p in reader.probabilities("No officer shall hold a person on a detainer.").values())
+    assert analyze._reader(None) is not None  # where drafter runs from (an installed wheel carries it too)
 
 
 def test_a_broken_model_is_a_check_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
