@@ -59,14 +59,14 @@ PROTECTIVE_AREAS = ("detainer.", "info.", "access.")
 SUBSTANTIVE_AREAS = ("detainer.", "info.", "access.", "policing.")
 ENFORCING = ("structure.private-right-of-action", "structure.independent-complaints",
              "structure.reporting")
-# Provisions that work by themselves: conduct that is no longer a crime needs no one to enforce the
-# change, and a savings clause protects no one, so neither calls for a remedy (loophole.no-enforcement).
 # What the statistical reader may not add when the rules found the other: a remedy or report is
 # enforcement; a codified law in mandatory words is not easily reversed, and the reverse.
 CONTRADICTED = {"loophole.no-enforcement": set(ENFORCING), "loophole.non-binding": {"structure.no-reversal"},
                 "structure.no-reversal": {"loophole.non-binding"}}
 # What an instrument is as a whole (its form, its want of a remedy), not what one passage says.
 WHOLE_TEXT = ("loophole.non-binding", "loophole.no-enforcement", "structure.no-reversal")
+# Provisions that work by themselves: conduct that is no longer a crime needs no one to enforce the
+# change, and a savings clause protects no one, so neither calls for a remedy (loophole.no-enforcement).
 SELF_EXECUTING = ("policing.street-vending", "policing.civil-infractions", "policing.record-relief",
                   "info.narrow-1373-savings")
 LEGISLATION = re.compile(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b")
@@ -401,7 +401,9 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
     # A loophole is a gap in a protection, and the reader cannot tell a text that protects from one
     # that opposes protection in the same words ("a resolution opposing sanctuary policies"): it adds
     # none to a text whose title opposes or bans protection.
-    opposes = bool(rules.pattern("opposes_protection").search(_long_title(text)))
+    title = _long_title(text)
+    opposes = bool(rules.pattern("opposes_protection").search(title))
+    withdrawable = _withdrawable(text, rules)
     for pid, (probability, first, end) in sorted(best_stretch.items()):
         is_loophole = pid.startswith("loophole.")
         if pid in (loopholes if is_loophole else seen):
@@ -410,9 +412,9 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             continue
         if pid in CONTRADICTED and CONTRADICTED[pid] & (set(seen) | loopholes):
             continue  # the rules found what rules this out
-        if pid == "loophole.non-binding" and ENACTED.search(text[:3000]) and not _withdrawable(text, rules):
+        if pid == "loophole.non-binding" and ENACTED.search(text[:3000]) and not withdrawable:
             continue  # an ordinance or act ("the council ordains", "be it enacted") binds
-        if pid == "structure.no-reversal" and _withdrawable(text, rules):
+        if pid == "structure.no-reversal" and withdrawable:
             continue  # as _binding_law: never an instrument easily withdrawn
         candidates = [u for u in parts if u.text.strip() and not u.lead and first <= u.line < end]
         if pid.startswith(SUBSTANTIVE_AREAS):
@@ -425,7 +427,7 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             if not candidates:
                 continue
         if pid in WHOLE_TEXT or not candidates:  # a property of the instrument, shown by its opening words
-            best = Unit(_long_title(text) or text[:220], "whole text", 1)
+            best = Unit(title or text[:220], "whole text", 1)
         else:
             best = max(candidates, key=lambda u: reader.weight_of(pid, u.plain or u.text))
         words = ", ".join(f"'{w}'" for w in reader.telling_words(pid, best.plain or best.text))
