@@ -65,10 +65,11 @@ CONTRADICTED = {"loophole.no-enforcement": set(ENFORCING), "loophole.non-binding
                 "structure.no-reversal": {"loophole.non-binding"}}
 # What an instrument is as a whole (its form, its want of a remedy), not what one passage says.
 WHOLE_TEXT = ("loophole.non-binding", "loophole.no-enforcement", "structure.no-reversal")
-# Provisions that work by themselves: conduct that is no longer a crime needs no one to enforce the
-# change, and a savings clause protects no one, so neither calls for a remedy (loophole.no-enforcement).
+# Provisions that work by themselves: conduct that is no longer a crime, or that a law says is met
+# with a citation, needs no one to enforce the change, and a savings clause protects no one, so none
+# calls for a remedy (loophole.no-enforcement). An order telling officers to do so still does.
 SELF_EXECUTING = ("policing.street-vending", "policing.civil-infractions", "policing.record-relief",
-                  "info.narrow-1373-savings")
+                  "policing.cite-release", "info.narrow-1373-savings")
 LEGISLATION = re.compile(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b")
 # Ids only a whole reading decides (no single sentence shows them).
 INFERRED = ("structure.definitions", "structure.no-reversal")
@@ -456,7 +457,11 @@ def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis)
         leading = found.start() <= 30 and len(unit.text.split()) <= 30 and not re.search(
             r"\b(?:shall|must|may|will)\b", unit.text)
         catchline = index < first_section and leading
-        headline = unit.heading or unit.line <= 3 or catchline or (leading and (
+        # A bill's long title ("AN ACT relating to ...; prohibiting sanctuary policies; ...") says what it does.
+        # So does an item of a bill's analysis or digest before its enacting clause ("I. Requires ...").
+        long_title = unit.preamble and (re.search(r"\bAN ACT\b", unit.text[:60], re.I) or (
+            found.start() == 0 and re.match(r"(?:requires|prohibits|bans|mandates|directs)\b", unit.text, re.I)))
+        headline = unit.heading or unit.line <= 3 or catchline or long_title or (leading and (
             (unit.preamble and not unit.recital) or unit.text.upper() == unit.text))
         if headline:
             result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location,
@@ -492,7 +497,9 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
         return
     # An addendum or a page that names no statute still delegates immigration functions in so many words.
     delegates = DELEGATES.search(flat)
-    if rules.pattern("agreement_title").search(opening) and (rules.pattern("agreement_statute").search(flat)
+    # An approval stamp or a filing line may come before the agreement's own title.
+    top = "\n".join([line for line in text.strip().splitlines() if line.strip()][:6])
+    if rules.pattern("agreement_title").search(top) and (rules.pattern("agreement_statute").search(flat)
                                                              or delegates) \
             and rules.pattern("agreement_delegation").search(flat):
         found = rules.pattern("agreement_delegation").search(flat)
