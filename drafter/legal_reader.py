@@ -578,7 +578,8 @@ HEADING = re.compile(
     r"|(\d{3,6})\.(?=\s)"  # 51040.
     r"|([IVX]{1,5})\.(?=\s))")  # I. POLICY
 # A label is a letter or two, a roman numeral or a number: "(ICE)" opening a wrapped line is not one.
-ITEM = re.compile(r"^\s*(?:\(([a-zA-Z]{1,2}|[ivxlcIVXLC]{1,5}|\d{1,3})\)(?:\s+|$|(?=[A-Z\"\u201c]))|([a-zA-Z]|\d{1,2})[.)](?:\s+|$)"
+ITEM = re.compile(r"^\s*(?:\(([a-zA-Z]{1,2}|[ivxlcIVXLC]{1,5}|\d{1,3})\)(?:\s+|$|(?=[A-Z\"\u201c]))"
+                  r"|([a-zA-Z]|\d{1,2})[.)](?:\s+|$)"
                   r"|([-\u2022\u2013\u25aa\u25e6])\s+)")
 ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x{1,3})$", re.I)
 MEMO_FIELD = re.compile(r"^(?:To|From|Subject|Re|Date|Cc|Memo(?:randum)?(?: No\.?)?)\s*:", re.I)
