@@ -442,6 +442,9 @@ class FormOverride(Strict):
     source: str = ""
     verified: bool
     note: str = ""
+    # Named jurisdictions of this kind whose form differs from the rest of the state, keyed by the
+    # name as drafter keeps it ("Kent" for Kent County, Delaware, governed by the Levy Court).
+    places: dict[NonEmpty, FormOverride] = {}
 
     @model_validator(mode="after")
     def _sourced(self) -> FormOverride:
@@ -486,15 +489,18 @@ class JurisdictionForm(Strict):
     note: str = ""
     by_state: dict[StateCode, FormOverride] = {}
 
-    def for_state(self, state: str) -> JurisdictionForm:
-        """The form with one state's override applied (``by_state`` dropped)."""
+    def for_state(self, state: str, name: str | None = None) -> JurisdictionForm:
+        """The form with one state's override applied (``by_state`` dropped), then the entry
+        for the named jurisdiction if the state lists it under ``places``."""
         override = self.by_state.get(state)
         changes: dict[str, Any] = {"by_state": {}}
         if override is not None:
-            for key in override.model_fields_set | {"verified"}:
-                value = getattr(override, key)
-                if value is not None:
-                    changes[key] = value
+            place = {k.lower(): v for k, v in override.places.items()}.get((name or "").strip().lower())
+            for entry in (e for e in (override, place) if e is not None):
+                for key in (entry.model_fields_set | {"verified"}) - {"places"}:
+                    value = getattr(entry, key)
+                    if value is not None:
+                        changes[key] = value
         return self.model_copy(update=changes)
 
 

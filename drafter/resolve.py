@@ -417,7 +417,7 @@ def jurisdiction_form(library: Library, source: AnswersFile, problems: Problems,
         problems.add(source.where("jurisdiction", "kind"),
                      message=f"no jurisdiction form for '{j.kind}' in templates/jurisdictions/")
         return None
-    form = base.for_state(j.state)
+    form = base.for_state(j.state, j.name)
     if not form.exists:
         have = sorted(k for k, f in library.forms.items() if f.for_state(j.state).exists)
         problems.add(source.where("jurisdiction", "kind"),

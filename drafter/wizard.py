@@ -90,9 +90,9 @@ def plan_from_flags(library: Library, name: str, kind: str, state: str,
     return plan
 
 
-def state_form(library: Library, kind: str, state: str) -> Any:
-    """The jurisdiction form for this kind in this state."""
-    return library.forms[kind].for_state(state)
+def state_form(library: Library, kind: str, state: str, name: str | None = None) -> Any:
+    """The jurisdiction form for this kind in this state (and this place, where the state names it)."""
+    return library.forms[kind].for_state(state, name)
 
 
 def state_summary(library: Library, state: str) -> list[str]:
@@ -165,7 +165,7 @@ def interview(library: Library, plan_name: str | None = None, *,
     given.update(name=plan.name, kind=plan.kind)  # as normalized ("Springfield, Illinois")
     if on_place is not None:
         on_place(plan)
-    form = state_form(library, plan.kind, state)
+    form = state_form(library, plan.kind, state, plan.name)
     if not form.exists:
         raise click.UsageError(f"{US_STATES[state]} has no {plan.kind} governments. {form.note}")
     if form.varies or not form.verified:
@@ -406,7 +406,7 @@ def answers_yaml(plan: Plan, library: Library, analysis: Any | None = None,
 
 
 def _form_body(library: Library, plan: Plan) -> str:
-    form = state_form(library, plan.kind, plan.state)
+    form = state_form(library, plan.kind, plan.state, plan.name)
     return form.governing_body
 
 

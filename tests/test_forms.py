@@ -179,3 +179,14 @@ def test_every_state_has_a_state_form_and_sources_are_recorded() -> None:
     for form in LIBRARY.forms.values():
         for code, entry in form.by_state.items():
             assert not entry.verified or entry.source, (form.kind, code)
+
+
+def test_a_state_names_the_one_county_whose_form_differs() -> None:
+    # Kent County, Delaware is governed by the Levy Court (9 Del. C. ch. 41); the other two by a council.
+    kent, _ = build({"name": "Kent County", "kind": "county", "state": "DE"})
+    assert "Levy Court of the County of Kent" in _plain(kent) and "County Council" not in kent
+    assert "County Clerk" in kent
+    sussex, _ = build({"name": "Sussex", "kind": "county", "state": "DE"})
+    assert "County Council" in sussex and "Levy Court" not in sussex
+    assert LIBRARY.forms["county"].for_state("DE", "kent").governing_body == "Levy Court"
+    assert LIBRARY.forms["county"].for_state("DE").governing_body == "County Council"

@@ -213,7 +213,7 @@ def create_app(*, library: Any = None, token: str | None = None, host: str = "12
         j = g.session.answers.get("jurisdiction")
         if not j:
             return redirect(url_for("place"))
-        official = lib.forms[j["kind"]].for_state(j["state"])
+        official = lib.forms[j["kind"]].for_state(j["state"], j.get("name"))
         if request.method == "POST":
             body = request.form.get("governing_body", "").strip()[:200]
             j = {**j, "police": request.form.get("police", "").strip()[:200],
