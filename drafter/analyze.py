@@ -479,7 +479,8 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
     """A 287(g)-style agreement: a text that names itself a memorandum of agreement (or understanding)
     and delegates an immigration officer's functions under 8 U.S.C. 1357(g) to local officers. Its
     purpose and authority sections say what it is even when the duties themselves are cut off."""
-    opening = "\n".join([line for line in text.strip().splitlines() if line.strip()][:3])
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    opening = "\n".join(lines[:3])
     flat = re.sub(r"\s+", " ", text)
     # An agreement to hold people for ICE (detention beds) is cooperation in itself.
     if rules.pattern("detention_agreement_title").search(opening) \
@@ -495,14 +496,12 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
                                                "a section of a state law that bans sanctuary policies or "
                                                "requires cooperation (" + cited.group(0) + ")"))
         return
-    # An addendum or a page that names no statute still delegates immigration functions in so many words.
-    delegates = DELEGATES.search(flat)
-    # An approval stamp or a filing line may come before the agreement's own title.
-    top = "\n".join([line for line in text.strip().splitlines() if line.strip()][:6])
-    if rules.pattern("agreement_title").search(top) and (rules.pattern("agreement_statute").search(flat)
-                                                             or delegates) \
-            and rules.pattern("agreement_delegation").search(flat):
-        found = rules.pattern("agreement_delegation").search(flat)
+    # An approval stamp or a filing line may come before the agreement's own title; an addendum or a
+    # page that names no statute still delegates immigration functions in so many words.
+    titled = rules.pattern("agreement_title").search("\n".join(lines[:6]))
+    under_287g = rules.pattern("agreement_statute").search(flat) or DELEGATES.search(flat)
+    found = rules.pattern("agreement_delegation").search(flat)
+    if titled and under_287g and found:
         start = max(0, flat.rfind(".", 0, found.start()) + 1)
         result.mandate_evidence.append(Finding("mandate", _clip(flat[start:found.end() + 80]), "whole text",
                                                "an agreement with immigration authorities under 287(g) "

@@ -450,6 +450,13 @@ class FormOverride(Strict):
     def _sourced(self) -> FormOverride:
         if self.verified and not self.source.strip():
             raise ValueError("'verified: true' needs a 'source' (statute or league guidance)")
+        for place, entry in self.places.items():
+            # answers are matched on the name as kept ("Kent"), so "Kent County" would never apply
+            if _NAME_PREFIX.match(place) or _NAME_SUFFIX.match(place):
+                raise ValueError(f"places: name '{place}' as drafter keeps it, without the kind "
+                                 "word ('Kent', not 'Kent County')")
+            if entry.places:
+                raise ValueError(f"places: the entry for '{place}' cannot list places of its own")
         return self
 
 

@@ -190,3 +190,18 @@ def test_a_state_names_the_one_county_whose_form_differs() -> None:
     assert "County Council" in sussex and "Levy Court" not in sussex
     assert LIBRARY.forms["county"].for_state("DE", "kent").governing_body == "Levy Court"
     assert LIBRARY.forms["county"].for_state("DE").governing_body == "County Council"
+    # Dane County, Wisconsin elects a county executive, who approves or vetoes (Wis. Stat. § 59.17(6)).
+    dane, _ = build({"name": "Dane County", "kind": "county", "state": "WI"})
+    assert "County Executive" in _plain(dane).rsplit("ABSENT", 1)[1]
+    assert LIBRARY.forms["county"].for_state("WI").executive == ""
+
+
+@pytest.mark.parametrize("places, message", [
+    ({"Kent County": {"verified": False}}, "without the kind word"),
+    ({"Kent": {"verified": False, "places": {"Dover": {"verified": False}}}}, "cannot list places of its own"),
+])
+def test_a_place_entry_that_could_never_apply_is_an_error(places: dict[str, Any], message: str) -> None:
+    from drafter.models import FormOverride
+
+    with pytest.raises(ValueError, match=message):
+        FormOverride.model_validate({"verified": False, "places": places})
