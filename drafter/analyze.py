@@ -100,7 +100,7 @@ MODEL_ADOPTED = re.compile(r"\b(?:shall|must)\s+(?:\w+\s+){0,3}(?:adopt|implemen
 # is added", "This chapter shall be known as ...").
 CODE_NAMED = re.compile(r"\b(?:Code|Statutes?|Laws|Ordinances|Charter)\b[^\n]{0,60}?(?:§+ ?)?\b\d+[A-Za-z]?[.\-]\d+",
                         re.I)
-INTO_CODE = re.compile(r"\b(?:amend|add|adopt|creat|insert|enact)\w*\b[^.\n]{0,120}\b(?:Code|Ordinances)\b"
+INTO_CODE = re.compile(r"(?i:\b(?:amend|add|adopt|creat|insert|enact)\w*\b[^.\n]{0,120}\b(?:Code|Ordinances)\b)"
                        r"|\b(?:[A-Z]\.?){2,4} ?\d+[A-Za-z]?\.\d+[.\d]*\b[^.\n]{0,80}\b(?:is|are) (?:each |hereby )*"
                        r"amended"
                        r"|\b(?:this|the) chapter shall be known\b")
@@ -224,7 +224,17 @@ def example_fits(rule: Rule, sentence: str, rules: AnalyzerRules) -> bool:
 
 def mandate_fits(mandate: Mandate, sentence: str) -> bool:
     plain = _plain(sentence)
-    return any(not _negated(plain, m.start()) for m in mandate.pattern.finditer(plain))
+    return any(_commands(plain, m.start()) for m in mandate.pattern.finditer(plain))
+
+
+def _commands(text: str, start: int) -> bool:
+    """Whether the duty found at ``start`` is commanded: not negated ("No officer shall ..."), and not
+    the exception to a refusal ("shall decline detainers, except ... when the County will honor them")."""
+    return not _negated(text, start) and not REFUSAL_EXCEPTED.search(text[:start])
+
+
+REFUSAL_EXCEPTED = re.compile(r"\b(?:decline|refuse|shall not|will not|may not)\b[^.;]*\b(?:except|unless|other than)\b",
+                              re.I)
 
 
 def loophole_example_fits(pattern: LoopholePattern, sentence: str, rules: AnalyzerRules) -> bool:
@@ -329,7 +339,11 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     defs_heading = re.search(r"^[ \t]*(?:Sec\.|Section|SECTION|SEC\.)?[ \t\w.\-§]{0,80}?\bDefinitions?\b", text,
                              re.M | re.I)
     terms = sum(max(1, len(DEFINES.findall(u.own))) for u in definitions)
-    if terms >= 2 or (defs_heading and definitions):
+    # one term defined inline ("For the purposes of this section, the term 'city employee' shall mean")
+    # in its own words, not borrowed ("'warrant of arrest' has the meaning given that term in ORS 131.005")
+    inline = any(re.match(r"\W*(?:as used in|for (?:the )?purposes? of) (?:this|these)\b[^.]*\b(?:means|shall mean"
+                          r"|(?:is|shall be) defined as)\b", u.own, re.I) for u in definitions)
+    if terms >= 2 or (defs_heading and definitions) or inline:
         first = definitions[0]
         seen["structure.definitions"] = Finding("structure.definitions", _clip(first.own),
                                                 first.location, "a definitions section")
@@ -341,8 +355,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         for mandate in rules.mandates:
             if any(pid in binding for pid in mandate.unless_found):
                 continue
-            match = next((m for m in mandate.pattern.finditer(unit.plain) if not _negated(unit.plain, m.start())),
-                         None)
+            match = next((m for m in mandate.pattern.finditer(unit.plain) if _commands(unit.plain, m.start())), None)
             if match:
                 result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location, mandate.why))
                 break
@@ -483,8 +496,8 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
     opening = "\n".join(lines[:3])
     flat = re.sub(r"\s+", " ", text)
     # An agreement to hold people for ICE (detention beds) is cooperation in itself.
-    if rules.pattern("detention_agreement_title").search(opening) \
-            and rules.pattern("detention_agreement_party").search(flat[:2000]):
+    if rules.pattern("detention_agreement_party").search(flat[:2000]) \
+            and (rules.pattern("detention_agreement_title").search(opening) or _ocr_titled(opening, rules)):
         result.mandate_evidence.append(Finding("mandate", _clip(flat[:200]), "whole text",
                                                "an agreement to detain people for immigration authorities"))
         return
@@ -506,6 +519,33 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
         result.mandate_evidence.append(Finding("mandate", _clip(flat[start:found.end() + 80]), "whole text",
                                                "an agreement with immigration authorities under 287(g) "
                                                "(8 U.S.C. 1357(g))"))
+
+
+OCR_MISREAD = str.maketrans("l1|0", "iiio")
+
+
+def _ocr_letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower().translate(OCR_MISREAD))
+
+
+def _ocr_titled(opening: str, rules: AnalyzerRules) -> bool:
+    """A detention agreement's title read through a scan's OCR damage: letters only, common misreadings
+    undone, and nearly matched (vocabulary.yaml, detention_agreement_title_ocr). No word that ends or
+    bans an agreement may stand in the opening."""
+    from difflib import SequenceMatcher
+
+    if re.search(r"\b(?:prohibit\w*|bans?|banning|terminat\w*|rescind\w*|oppos\w*)\b", opening, re.I):
+        return False
+    letters = _ocr_letters(opening)[:2000]
+    for phrase in rules.pattern("detention_agreement_title_ocr").pattern.split("|"):
+        key = _ocr_letters(phrase)
+        if key in letters:
+            return True
+        for start in range(max(1, len(letters) - len(key) + 1)):
+            matcher = SequenceMatcher(None, key, letters[start:start + len(key)])
+            if matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+                return True
+    return False
 
 
 def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], binding: set[str],

@@ -588,12 +588,13 @@ DEFINITION = re.compile(r'^\W{0,3}(?:[Tt]he (?:term|phrase|words?)\s+)?(?:["\u20
                         r'["\u201d\u2019\']|(?!(?:This|These|That|Those|Such|It|The|A|An|Each|Every|Any|No|Nothing)\b)'
                         r'[A-Z][\w\-]*(?: [\w\-]+){0,5}?)(?:\s*\([^)]*\))?'
                         r'(?:\s+or\s+["\u201c][^"\u201d]+["\u201d])?[,:]?'
-                        r'\s+(?i:means|includes|shall mean|has the meaning|refers to|(?:does|shall) not include)\b')
+                        r'\s*(?i:means|includes|shall mean|has the meaning|refers to|(?:does|shall) not include'
+                        r'|(?:is|shall be) defined as)\b')
 # The heading of a section (or glossary) whose entries are all definitions.
 DEFINITIONS_TITLE = re.compile(r"\b(?:definitions?|glossary|terms used|defined terms|meaning of (?:certain )?terms)\b",
                                re.I)
-DEFINES = re.compile(r'["\u201c][^"\u201d]{1,80}["\u201d](?:\s*\([^)]*\))?\s+(?:means|includes|shall mean'
-                     r'|has the (?:same )?meaning|(?:does|shall) not include)\b', re.I)
+DEFINES = re.compile(r'["\u201c][^"\u201d]{1,80}["\u201d](?:\s*\([^)]*\))?\s*(?:means|includes|shall mean'
+                     r'|has the (?:same )?meaning|(?:does|shall) not include|(?:is|shall be) defined as)\b', re.I)
 PROVISO = re.compile(r"(?:^|[,;:(]\s*|\s)(unless\b|except\b|excepting\b|other than\b"
                      r"|provided(?:,)? (?:however,? )?that\b|notwithstanding\b|but not\b|subject to\b)", re.I)
 CROSS_REF = re.compile(r"\b(?:sub)?(?:section|subsection|subdivision|paragraph|§+|sec\.?)\s*"
@@ -772,6 +773,11 @@ def _incomplete(text: str) -> bool:
     return tail.endswith((":", "\u2014", "-", ",")) or not re.search(r"[.;!?]\)?[\"']?$", tail)
 
 
+# "... except under the following two circumstances ...;" before its items: a lead-in closed by a
+# semicolon typed for a colon
+FOLLOWING_LEAD = re.compile(r"\b(?:the following|as follows)\b[^.:]*;\s*$", re.I)
+
+
 DEFINITIONS_LEAD = re.compile(r"\bas used in\b[^.]{0,80}:\s*$|\bthe following (?:terms|words)\b[^.]{0,40}\bmean"
                               r"|\bdefinitions? (?:apply|in this)\b", re.I)
 
@@ -915,7 +921,7 @@ def units(text: str) -> list[Unit]:
             leads = []
             for _, _, index in stack:  # every open level whose words the item completes
                 parent = out[index] if 0 <= index < len(out) else None
-                if parent is not None and _incomplete(parent.own):
+                if parent is not None and (_incomplete(parent.own) or FOLLOWING_LEAD.search(parent.own)):
                     parent.lead = True
                     leads.append(_lead_text(parent.own, out, section))
             prefix = " ".join(([_lead_text(root_lead, out, section)] if root_lead else []) + leads)
@@ -924,7 +930,7 @@ def units(text: str) -> list[Unit]:
             if not label.strip("()").isalnum():
                 label = "(-)"
             sentences = _sentences(para.text) if para.text else []
-            if DEFINITION.match(para.text) or re.match(r'^as used in\b[^.]*,\s*["\u201c]', para.text, re.I):
+            if _defines(para.text) or re.match(r'^as used in\b[^.]*,\s*["\u201c]', para.text, re.I):
                 in_definition = depth
             for index, sentence in enumerate(sentences):
                 body = f"{prefix} {sentence}".strip() if index == 0 and prefix else sentence
