@@ -233,8 +233,8 @@ def _commands(text: str, start: int) -> bool:
     return not _negated(text, start) and not REFUSAL_EXCEPTED.search(text[:start])
 
 
-REFUSAL_EXCEPTED = re.compile(r"\b(?:decline|refuse|shall not|will not|may not)\b[^.;]*\b(?:except|unless|other than)\b",
-                              re.I)
+REFUSAL_EXCEPTED = re.compile(r"\b(?:decline|refuse|shall not|will not|may not)\b[^.;]*"
+                              r"\b(?:except|unless|other than)\b", re.I)
 
 
 def loophole_example_fits(pattern: LoopholePattern, sentence: str, rules: AnalyzerRules) -> bool:
