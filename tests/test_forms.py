@@ -193,6 +193,9 @@ def test_a_state_names_the_one_county_whose_form_differs() -> None:
     # Dane County, Wisconsin elects a county executive, who approves or vetoes (Wis. Stat. § 59.17(6)).
     dane, _ = build({"name": "Dane County", "kind": "county", "state": "WI"})
     assert "County Executive" in _plain(dane).rsplit("ABSENT", 1)[1]
+    # so does Milwaukee County, by law: every county of 750,000 or more (§ 59.17(1)(a))
+    milwaukee, _ = build({"name": "Milwaukee County", "kind": "county", "state": "WI"})
+    assert "County Executive" in _plain(milwaukee).rsplit("ABSENT", 1)[1]
     assert LIBRARY.forms["county"].for_state("WI").executive == ""
 
 
