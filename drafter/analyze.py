@@ -222,6 +222,12 @@ def example_fits(rule: Rule, sentence: str, rules: AnalyzerRules) -> bool:
     return _fits(rule, unit, _modality(unit.plain, rules), document)
 
 
+# A refusal followed by its exception in one sentence ("shall decline ... except ... when the County will
+# honor"): a duty after it is the exception, not a command.
+REFUSAL_EXCEPTED = re.compile(r"\b(?:decline|refuse|shall not|will not|may not)\b[^.;]*"
+                              r"\b(?:except|unless|other than)\b", re.I)
+
+
 def mandate_fits(mandate: Mandate, sentence: str) -> bool:
     plain = _plain(sentence)
     return any(_commands(plain, m.start()) for m in mandate.pattern.finditer(plain))
@@ -231,10 +237,6 @@ def _commands(text: str, start: int) -> bool:
     """Whether the duty found at ``start`` is commanded: not negated ("No officer shall ..."), and not
     the exception to a refusal ("shall decline detainers, except ... when the County will honor them")."""
     return not _negated(text, start) and not REFUSAL_EXCEPTED.search(text[:start])
-
-
-REFUSAL_EXCEPTED = re.compile(r"\b(?:decline|refuse|shall not|will not|may not)\b[^.;]*"
-                              r"\b(?:except|unless|other than)\b", re.I)
 
 
 def loophole_example_fits(pattern: LoopholePattern, sentence: str, rules: AnalyzerRules) -> bool:
@@ -534,7 +536,7 @@ def _ocr_titled(opening: str, rules: AnalyzerRules) -> bool:
     bans an agreement may stand in the opening."""
     from difflib import SequenceMatcher
 
-    if re.search(r"\b(?:prohibit\w*|bans?|banning|terminat\w*|rescind\w*|oppos\w*)\b", opening, re.I):
+    if rules.pattern("agreement_ended").search(opening):
         return False
     letters = _ocr_letters(opening)[:2000]
     for phrase in rules.pattern("detention_agreement_title_ocr").pattern.split("|"):
@@ -543,7 +545,7 @@ def _ocr_titled(opening: str, rules: AnalyzerRules) -> bool:
             return True
         for start in range(max(1, len(letters) - len(key) + 1)):
             matcher = SequenceMatcher(None, key, letters[start:start + len(key)])
-            if matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+            if matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:  # the cheap bound first
                 return True
     return False
 
