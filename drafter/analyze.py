@@ -44,11 +44,13 @@ from drafter.legal_reader import (
     DEFINITIONS_LEAD,
     DEFINITIONS_TITLE,
     DELETED,
+    PROVISO,
     WHEREAS,
     Unit,
     _plain,
     _title_block,
     form_header,
+    read_defined_terms,
     read_document,
     units,
 )
@@ -187,9 +189,15 @@ def _modality_cached(text: str, _key: int, rules: AnalyzerRules) -> frozenset[st
     return frozenset(found)
 
 
-def _fits(rule: Rule, unit: Unit, modality: frozenset[str], document: dict[int, bool]) -> bool:
+def _fits(rule: Rule, unit: Unit, modality: frozenset[str], document: dict[int, bool],
+          meaning: bool = False) -> bool:
     text = unit.plain or unit.text
-    if not all(concept.search(text) for concept in rule.concepts):
+    # The meaning of a defined term the unit uses may complete it, where the unit's words are plain
+    # and unconditioned: "shall not enter into X unless the Council first approves" is a procedure
+    # for X, whatever X's definition lists.
+    if not all(concept.search(text) for concept in rule.concepts) and \
+            not (meaning and unit.meant and not PROVISO.search(text)
+                 and all(concept.search(unit.meant) for concept in rule.concepts)):
         return False
     if rule.unless is not None and rule.unless.search(text):
         return False
@@ -299,6 +307,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     result = Analysis()
     text = DELETED.sub(" ", text)
     parts = units(text)
+    read_defined_terms(parts, rules.pattern("carried_term"))
     hollow = hollow_terms(text)
     definitions = [u for u in parts if u.definition and (DEFINES.search(u.own) or DEFINITION.match(u.own)
                                                           or DEFINITIONS_TITLE.search(u.title[:80])
@@ -330,7 +339,9 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                                             "structure.findings"):
                 continue
             for rule in items:
-                if _fits(rule, unit, modality, document):
+                # A defined term's meaning counts for what a protection covers (which agreements,
+                # warrants, records), not for a structure's words ("document" in "Form I-247 document").
+                if _fits(rule, unit, modality, document, meaning=pid.startswith(PROTECTIVE_AREAS)):
                     if hollow and re.search(r"judicial warrant", unit.plain, re.I) and pid in (
                             "detainer.no-hold", "detainer.no-transfer", "access.facilities-judicial-warrant"):
                         continue

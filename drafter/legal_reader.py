@@ -492,30 +492,85 @@ def normalize(text: str) -> tuple[str, list[str]]:
     text = text.translate(QUOTES)
     for ligature, letters in LIGATURES.items():
         text = text.replace(ligature, letters)
+    text = re.sub("(?<=\\d)[\u2013\u2014](?=\\d)", "-", text)  # Maryland's "§ 5–104.1" is § 5-104.1
+    text = PAGE_MARKER.sub("\f", text)
+    text, struck = STRUCK.subn("", text)
+    if struck:
+        notes.append(f"{struck} struck-out passages (deleted matter) removed")
+    text, numbered = _strip_line_numbers(text)
+    if numbered:
+        notes.append(f"line numbers removed from {numbered} lines")
     text, removed = _strip_page_furniture(text)
     if removed:
         notes.append(f"{removed} page header, footer or page-number lines removed")
-    # A word broken across a line end: "enforce-\nment" -> "enforcement" (not "non-\nPublic").
-    text = re.sub(r"(?<=[a-z])-\n[ \t]*(?=[a-z])", "", text)
+    # A word broken across a line end: "enforce-\nment" -> "enforcement", "FURTH-\nERANCE" ->
+    # "FURTHERANCE" (not "non-\nPublic").
+    text = re.sub(r"(?<=[a-z])-\n[ \t]*(?=[a-z])|(?<=[A-Z]{2})-\n[ \t]*(?=[A-Z]{2})", "", text)
+    # Justified print's runs of spaces between words ("SHALL  ADOPT  ANY"); indentation is kept.
+    text = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)
     text = text.replace("\f", "\n")
     return text, notes
 
 
+# A bill print's page markers as some text dumps of bill PDFs write them.
+PAGE_MARKER = re.compile(r"^[ \t]*(?:START|END) OF PAGE \d+[ \t]*$", re.M)
+# Deleted matter struck out in Markdown ("~~take effect~~"): the bill no longer says it.
+STRUCK = re.compile(r"~~[^~\s](?:[^~\n]{0,200}?[^~\s])?~~")
+LINE_NUMBER = re.compile(r"^[ \t]*(\d{1,2})(?:[ \t]+(?=\S)|[ \t]*$)")
+
+
+def _strip_line_numbers(text: str) -> tuple[str, int]:
+    """A bill's margin line numbers ("12 ANY AGENCY, OFFICER ..."), when most lines carry them in
+    sequence; a number out of sequence (a page's running head, a list) is left alone."""
+    lines = text.split("\n")
+    previous = 0
+    in_sequence = []
+    for index, line in enumerate(lines):
+        found = LINE_NUMBER.match(line)
+        if found and int(found.group(1)) in (previous + 1, 1):
+            previous = int(found.group(1))
+            in_sequence.append(index)
+    filled = sum(1 for line in lines if line.strip())
+    if len(in_sequence) < 10 or len(in_sequence) < 0.3 * filled:
+        return text, 0
+    for index in in_sequence:
+        lines[index] = LINE_NUMBER.sub("", lines[index], count=1)
+    return "\n".join(lines), len(in_sequence)
+
+
+# What a bill print puts on every page whatever its text: the key to its type faces ("EXPLANATION:
+# CAPITALS INDICATE MATTER ADDED ...", "EXPLANATION--Matter in ITALICS ... is new"), a drafting
+# office's job number ("LBD11364-01-3") and the running head ("S. 6964 2", "HOUSE BILL 444 3").
+BILL_FURNITURE = re.compile(r"^[ \t]*(?:EXPLANATION\s*(?::|--|\u2014)[^\n]{0,160}|\[Brackets\] indicate[^\n]{0,120}"
+                            r"|Underlining indicates[^\n]{0,160}|[^\n]{0,60}\bold law to be omitted\.?"
+                            r"|[A-Z]{3}\d{5}-\d{2}-\d"
+                            r"|\d{0,3}[ \t]*(?:[SAH]\.|S\.B\.|H\.B\.|SB|HB|(?:SENATE|HOUSE|ASSEMBLY) BILL(?: NO\.)?)"
+                            r"[ \t]*\d{1,5}[ \t]+\d{1,3})[ \t]*$", re.M)
+
+
 def _strip_page_furniture(text: str) -> tuple[str, int]:
-    """Lines repeated at the top or bottom of most pages, and bare page numbers."""
+    """Lines repeated at the top or bottom of most pages, a bill print's furniture and bare page
+    numbers. The blank lines around a bill's furniture go too, so that a sentence broken by a page
+    end ("INCLUDING A SHERIFF'S" ... "DEPARTMENT, ...") reads on."""
+    text, furniture = re.subn(r"(?:\n[ \t]*)*\n(?:" + BILL_FURNITURE.pattern + r"\n?)+(?:[ \t]*\n)*",
+                              lambda m: "\n", text, flags=re.M)
     pages = text.split("\f")
     if len(pages) < 3:
         lines = text.split("\n")
         kept = [line for line in lines if not (PAGE_NUMBER.match(line) and line.strip() and
                                                re.search(r"page", line, re.I))]
-        return "\n".join(kept), len(lines) - len(kept)
-    def key(line: str) -> str:
-        return re.sub(r"\d+", "#", line.strip().lower())
+        return "\n".join(kept), len(lines) - len(kept) + furniture
+    def keys(line: str) -> set[str]:
+        """The line with its numbers as "#", also without a page number at either end, so that
+        "HOUSE BILL 444", "2 HOUSE BILL 444" and "HOUSE BILL 444 3" are one running head."""
+        line = line.strip().lower()
+        return {re.sub(r"\d+", "#", variant) for variant in
+                (line, re.sub(r"^\d{1,4}\s+", "", line), re.sub(r"\s+\d{1,4}$", "", line))}
 
     edges: Counter[str] = Counter()
     for page in pages:
         lines = [line for line in page.split("\n") if line.strip()]
-        for line in {key(x) for x in lines[:3] + lines[-3:]}:
+        for line in set().union(*(keys(x) for x in lines[:3] + lines[-3:])):
             edges[line] += 1
     repeated = {line for line, count in edges.items() if count >= max(3, int(0.6 * len(pages))) and line}
     removed = 0
@@ -526,12 +581,12 @@ def _strip_page_furniture(text: str) -> tuple[str, int]:
         edge = set(content[:3] + content[-3:])
         kept = []
         for index, line in enumerate(lines):
-            if index in edge and (key(line) in repeated or PAGE_NUMBER.match(line)) and line.strip():
+            if index in edge and (keys(line) & repeated or PAGE_NUMBER.match(line)) and line.strip():
                 removed += 1
                 continue
             kept.append(line)
         out_pages.append("\n".join(kept))
-    return "\f".join(out_pages), removed
+    return "\f".join(out_pages), removed + furniture
 
 
 # ------------------------------------------------------------------ structure
@@ -564,6 +619,7 @@ class Unit:
     lead: bool = False  # a lead-in ("No officer shall:") whose list items follow
     preamble: bool = False  # title, notes and recitals before the enacting clause
     plain: str = ""  # the text with abbreviation and decimal points taken out, for matching
+    meant: str = ""  # plain, with the meaning of each defined term it uses in brackets (if any)
     section: str = ""  # the section number alone ("2-173-020")
     path: str = ""  # the subdivision labels ("(a)(1)(C)")
     provisos: list[str] = field(default_factory=list)  # "unless ...", "except as ...", "provided that ..."
@@ -679,7 +735,11 @@ def _paragraphs(text: str) -> list[_Para]:
         if open_para and out and not (heading or item):
             last = out[-1]
             tail = _tail(pieces[-1] if pieces else last.text)
-            caps = not has_lower or re.match(r"^[A-Z][A-Z .]{1,20}:", stripped)
+            # A line in capitals is a heading, unless it continues a full line of capitals (a bill's
+            # new matter: "(B) THE STATE, A UNIT OF LOCAL GOVERNMENT, A COUNTY SHERIFF, OR\nANY AGENCY").
+            caps_prose = len(pieces[-1].split()) >= 5 and len(pieces[-1]) >= 40 \
+                and not HEADING.match(stripped) and not re.match(r"^[A-Z][A-Z .]{1,20}:", stripped)
+            caps = (not has_lower and not caps_prose) or re.match(r"^[A-Z][A-Z .]{1,20}:", stripped)
             listed = re.search(r"(?:[:;]|;\s*(?:and|or))\s*$", tail)  # a list entry ends, or a list begins
             abbreviated = ABBREVIATION.search(tail[-8:]) and tail.endswith(".")  # "... U.S."
             # "Section 54-28 Summons instead of arrest" then a sentence: a catchline with no period is a title
@@ -1045,24 +1105,49 @@ def _follow_references(parts: list[Unit]) -> None:
                         other.limited_by.append(unit.location)
 
 
-def definitions(parts: list[Unit]) -> dict[str, tuple[str, str]]:
-    """Defined term (lower case) -> (its definition, where it is), from the definition units."""
-    out: dict[str, tuple[str, str]] = {}
+# A quoted term and the words that give its meaning: '"Immigration enforcement agreement" means'.
+MEANING = re.compile(r'["\u201c]([^"\u201d]{3,80})["\u201d](?:\s*\([^)]*\))?,?\s+(?:means|includes|shall mean'
+                     r'|refers to|shall include)\b\s*:?\s*', re.I)
+MAX_TERMS = 200  # defined terms read into the text; a code's glossary is rarely longer
+MAX_MEANING_CHARS = 600
+
+
+def read_defined_terms(parts: list[Unit], carried: re.Pattern[str]) -> None:
+    """Read each quoted, defined term's meaning into the operative units that use it, as a lawyer does.
+
+    "May not enter into an immigration enforcement agreement" means nothing to a rule until the
+    definition says such an agreement is one under 8 U.S.C. 1357. The meanings of the terms a unit
+    uses follow its text in brackets, in ``unit.meant``: a rule's concepts read that, while the
+    unit's modality and a rule's exceptions read the unit's own words. Only terms of two words or
+    more that ``carried`` finds (the library's ``carried_term`` pattern: agreements, programs): a
+    warrant, a detainer or a place is defined by what it allows or asks, not by what a text refuses.
+    """
+    meanings: dict[str, str] = {}
     for unit in parts:
         if not unit.definition:
             continue
-        own = unit.own or unit.text
-        for match in re.finditer(r'["\u201c]([^"\u201d]{2,80})["\u201d](?:\s*\([^)]*\))?\s+(?:means|includes|shall mean'
-                                 r'|refers to)\b', own, re.I):
-            out.setdefault(match.group(1).lower(), (own[match.end():][:400], unit.location))
-        bare = DEFINITION.match(own)
-        if bare and not bare.group(1):
-            term = re.split(r"\s+(?:means|includes|shall mean|has the meaning|refers to)\b", own,
-                            maxsplit=1, flags=re.I)[0]
-            term = re.sub(r"^\W+|\(.*$", "", term).strip().lower()
-            if 2 <= len(term) <= 60:
-                out.setdefault(term, (own[bare.end():][:400], unit.location))
-    return out
+        text = unit.plain or unit.text
+        found = MEANING.search(text[:200])
+        term = " ".join(found.group(1).lower().split()) if found else ""
+        if len(term.split()) < 2 or not carried.search(term):
+            continue
+        if term not in meanings and len(meanings) >= MAX_TERMS:
+            continue
+        body = re.sub(r"[.;]+(?:\s+|$)", ", ", text[found.end():]).strip(" ,")
+        known = meanings.get(term, "")
+        if body not in known:  # list items repeat their lead-in
+            meanings[term] = (known + " " + body)[:MAX_MEANING_CHARS].strip()
+    if not meanings:
+        return
+    used = re.compile(r"\b(" + "|".join(re.escape(term).replace(r"\ ", r"\s+")
+                                         for term in sorted(meanings, key=len, reverse=True)) + r")\b", re.I)
+    for unit in parts:
+        if unit.definition or unit.heading:
+            continue
+        text = unit.plain or unit.text
+        terms = dict.fromkeys(" ".join(m.group(1).lower().split()) for m in used.finditer(text))
+        if terms:
+            unit.meant = text + " (" + "; ".join(f"{term}: {meanings[term]}" for term in terms) + ")"
 
 
 ABBREVIATION = re.compile(r"\b(?:U\.S\.C|C\.F\.R|U\.S|Sec|No|Nos|Stat|Ann|Gov|Code|Cal|Rev|Proc|Crim|Civ|Admin|Dept"

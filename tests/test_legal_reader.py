@@ -534,3 +534,52 @@ def test_a_wrapped_sentence_is_still_glued() -> None:
     assert "detainer.no-hold" in {f.id for f in analyze_text(text).provisions}
     text = "Section 5. Officers of the\nCity shall not hold a person on an immigration detainer.\n"
     assert "detainer.no-hold" in {f.id for f in analyze_text(text).provisions}
+
+
+def test_a_bill_print_reads_as_its_text() -> None:
+    """Margin line numbers, struck-out (deleted) words, the print's key to its type faces, its job
+    number and running heads are not the bill's text; new matter in capitals reads on across lines."""
+    page_one = "\n".join(f"{n} {line}" for n, line in enumerate([
+        "AN ACT concerning immigration enforcement agreements.",
+        "SECTION 1. BE IT ENACTED BY THE GENERAL ASSEMBLY, That the Laws read as follows:",
+        "5\u2013104.1.",
+        '(A) IN THIS SECTION, "IMMIGRATION ENFORCEMENT AGREEMENT" MEANS A',
+        "CONTRACT OR AN INTERGOVERNMENTAL SERVICE AGREEMENT WITH THE FEDERAL",
+        "GOVERNMENT THAT AUTHORIZES A COUNTY SHERIFF OR ANY AGENCY OF THE STATE",
+        "TO ENFORCE CIVIL IMMIGRATION LAW.",
+        "(B) THE STATE, A UNIT OF LOCAL GOVERNMENT, A COUNTY SHERIFF, OR",
+        "ANY AGENCY, OFFICER, OR EMPLOYEE OF THE STATE MAY NOT ENTER INTO AN",
+        "IMMIGRATION ENFORCEMENT AGREEMENT.",
+        "~~SECTION~~ ~~2.~~ ~~AND~~ ~~this~~ ~~Act~~ ~~shall~~ ~~take~~ ~~effect~~ ~~June~~ ~~1,~~ ~~2026.~~",
+        "SECTION 2. AND BE IT FURTHER ENACTED, That this Act shall take effect July 1, 2026.",
+    ], start=1))
+    text = page_one + "\nEXPLANATION: CAPITALS INDICATE MATTER ADDED TO EXISTING LAW.\nLBD11364-01-3\n S. 444  2\n"
+    clean, notes = normalize(text)
+    assert "June" not in clean and "EXPLANATION" not in clean and "LBD" not in clean and "S. 444" not in clean
+    assert "\nCONTRACT OR AN" in clean and "\n5-104.1." in clean  # numbers gone, the section's own kept
+    assert any("line numbers" in note for note in notes) and any("struck" in note for note in notes)
+    parts = units(clean)
+    sentence = next(u for u in parts if "MAY NOT ENTER INTO" in u.text)
+    assert sentence.text.startswith("THE STATE, A UNIT") and sentence.location == "§ 5-104.1(B)"
+    result = analyze_text(clean)
+    # The defined term's meaning (an agreement authorizing immigration enforcement; an IGSA) is read in.
+    assert {"detainer.no-287g", "detainer.no-detention-contract"} <= ids(result)
+    assert next(f for f in result.provisions if f.id == "detainer.no-287g").location == "§ 5-104.1(B)"
+
+
+def test_numbers_at_line_starts_that_are_not_a_margin_stay() -> None:
+    text = "Sec. 2. Fees.\n" + "\n".join(f"{n} dollars is the fee for permit class {n}." for n in (5, 10, 25, 50))
+    assert normalize(text)[0] == text
+
+
+def test_only_defined_terms_that_name_things_carry_their_meaning() -> None:
+    """An agreement, warrant or record's definition says what a rule about it covers; a term for an
+    activity ("immigration enforcement") is defined too widely to read into every sentence."""
+    defined = ('Sec. 1. Definitions. "Immigration enforcement" means any effort to investigate, detain or '
+               'arrest a person for a civil immigration violation, or to assist in such an effort.\n'
+               'Sec. 2. Early learning sites. A provider may not allow a person engaged in immigration '
+               'enforcement into a nonpublic area without a judicial warrant.\n')
+    assert "detainer.no-civil-arrest" not in ids(analyze_text(defined))
+    agreement = ('Sec. 1. Definitions. "Detention services agreement" means an intergovernmental service '
+                 'agreement with ICE.\nSec. 2. The County shall not enter into a detention services agreement.\n')
+    assert "detainer.no-detention-contract" in ids(analyze_text(agreement))
