@@ -38,6 +38,8 @@ def _where(finding: Finding) -> str:
     where = finding.location if finding.location != "whole text" else "the text as a whole"
     if finding.limited_by:
         where += f" (limited by {', '.join(finding.limited_by)})"
+    if finding.read_with:
+        where += f", read with {finding.read_with}"
     if finding.by_reader:
         where += f" ({READER_NOTE})"
     return where

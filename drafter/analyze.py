@@ -128,6 +128,7 @@ class Finding:
     why: str = ""
     limited_by: list[str] = field(default_factory=list)  # provisos elsewhere that limit this finding
     by_reader: bool = False  # found by the statistical reader, not by a written rule
+    read_with: str = ""  # the definition that completed it: "the definition of “X” (§ 2(a))"
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "evidence": self.evidence, "location": self.location}
@@ -136,6 +137,8 @@ class Finding:
         if self.by_reader:
             out["found_by"] = "statistical reader"
             out["why"] = self.why
+        if self.read_with:
+            out["read_with"] = self.read_with
         return out
 
 
@@ -345,7 +348,9 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                     if hollow and re.search(r"judicial warrant", unit.plain, re.I) and pid in (
                             "detainer.no-hold", "detainer.no-transfer", "access.facilities-judicial-warrant"):
                         continue
-                    seen[pid] = Finding(pid, _clip(unit.text), unit.location, rule.why, list(unit.limited_by))
+                    seen[pid] = Finding(pid, _clip(unit.text), unit.location, rule.why, list(unit.limited_by),
+                                        read_with="" if all(c.search(unit.plain or unit.text) for c in rule.concepts)
+                                        else unit.meant_from)
                     if binds:
                         binding.add(pid)
                     break

@@ -620,6 +620,7 @@ class Unit:
     preamble: bool = False  # title, notes and recitals before the enacting clause
     plain: str = ""  # the text with abbreviation and decimal points taken out, for matching
     meant: str = ""  # plain, with the meaning of each defined term it uses in brackets (if any)
+    meant_from: str = ""  # where those meanings are: "the definition of “X” (§ 2(a))"
     section: str = ""  # the section number alone ("2-173-020")
     path: str = ""  # the subdivision labels ("(a)(1)(C)")
     provisos: list[str] = field(default_factory=list)  # "unless ...", "except as ...", "provided that ..."
@@ -1123,6 +1124,7 @@ def read_defined_terms(parts: list[Unit], carried: re.Pattern[str]) -> None:
     warrant, a detainer or a place is defined by what it allows or asks, not by what a text refuses.
     """
     meanings: dict[str, str] = {}
+    defined_at: dict[str, str] = {}
     for unit in parts:
         if not unit.definition:
             continue
@@ -1134,6 +1136,7 @@ def read_defined_terms(parts: list[Unit], carried: re.Pattern[str]) -> None:
         if term not in meanings and len(meanings) >= MAX_TERMS:
             continue
         body = re.sub(r"[.;]+(?:\s+|$)", ", ", text[found.end():]).strip(" ,")
+        defined_at.setdefault(term, unit.location)
         known = meanings.get(term, "")
         if body not in known:  # list items repeat their lead-in
             meanings[term] = (known + " " + body)[:MAX_MEANING_CHARS].strip()
@@ -1148,6 +1151,7 @@ def read_defined_terms(parts: list[Unit], carried: re.Pattern[str]) -> None:
         terms = dict.fromkeys(" ".join(m.group(1).lower().split()) for m in used.finditer(text))
         if terms:
             unit.meant = text + " (" + "; ".join(f"{term}: {meanings[term]}" for term in terms) + ")"
+            unit.meant_from = "; ".join(f"the definition of \u201c{term}\u201d ({defined_at[term]})" for term in terms)
 
 
 ABBREVIATION = re.compile(r"\b(?:U\.S\.C|C\.F\.R|U\.S|Sec|No|Nos|Stat|Ann|Gov|Code|Cal|Rev|Proc|Crim|Civ|Admin|Dept"

@@ -536,7 +536,7 @@ def test_a_wrapped_sentence_is_still_glued() -> None:
     assert "detainer.no-hold" in {f.id for f in analyze_text(text).provisions}
 
 
-def test_a_bill_print_reads_as_its_text() -> None:
+def test_a_bill_print_reads_as_its_text(tmp_path: Path) -> None:
     """Margin line numbers, struck-out (deleted) words, the print's key to its type faces, its job
     number and running heads are not the bill's text; new matter in capitals reads on across lines."""
     page_one = "\n".join(f"{n} {line}" for n, line in enumerate([
@@ -564,7 +564,15 @@ def test_a_bill_print_reads_as_its_text() -> None:
     result = analyze_text(clean)
     # The defined term's meaning (an agreement authorizing immigration enforcement; an IGSA) is read in.
     assert {"detainer.no-287g", "detainer.no-detention-contract"} <= ids(result)
-    assert next(f for f in result.provisions if f.id == "detainer.no-287g").location == "§ 5-104.1(B)"
+    found = next(f for f in result.provisions if f.id == "detainer.no-287g")
+    assert found.location == "§ 5-104.1(B)"
+    # The report says which definition completed the ban.
+    assert found.read_with == "the definition of \u201cimmigration enforcement agreement\u201d (§ 5-104.1(A))"
+    bill = tmp_path / "hb444.txt"
+    bill.write_text(text)
+    report = CliRunner().invoke(cli, ["analyze", str(bill)])
+    assert report.exit_code == 0
+    assert "read with the definition of \u201cimmigration enforcement agreement\u201d" in report.output
 
 
 def test_numbers_at_line_starts_that_are_not_a_margin_stay() -> None:
