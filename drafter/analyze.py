@@ -192,15 +192,18 @@ def _modality_cached(text: str, _key: int, rules: AnalyzerRules) -> frozenset[st
     return frozenset(found)
 
 
+def _met(rule: Rule, text: str) -> bool:
+    return all(concept.search(text) for concept in rule.concepts)
+
+
 def _fits(rule: Rule, unit: Unit, modality: frozenset[str], document: dict[int, bool],
           meaning: bool = False) -> bool:
     text = unit.plain or unit.text
     # The meaning of a defined term the unit uses may complete it, where the unit's words are plain
     # and unconditioned: "shall not enter into X unless the Council first approves" is a procedure
     # for X, whatever X's definition lists.
-    if not all(concept.search(text) for concept in rule.concepts) and \
-            not (meaning and unit.meant and not PROVISO.search(text)
-                 and all(concept.search(unit.meant) for concept in rule.concepts)):
+    if not _met(rule, text) and not (meaning and unit.meant and not PROVISO.search(text)
+                                     and _met(rule, unit.meant)):
         return False
     if rule.unless is not None and rule.unless.search(text):
         return False
@@ -349,8 +352,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                             "detainer.no-hold", "detainer.no-transfer", "access.facilities-judicial-warrant"):
                         continue
                     seen[pid] = Finding(pid, _clip(unit.text), unit.location, rule.why, list(unit.limited_by),
-                                        read_with="" if all(c.search(unit.plain or unit.text) for c in rule.concepts)
-                                        else unit.meant_from)
+                                        read_with="" if _met(rule, unit.plain or unit.text) else unit.meant_from)
                     if binds:
                         binding.add(pid)
                     break

@@ -541,19 +541,38 @@ def _strip_line_numbers(text: str) -> tuple[str, int]:
 # What a bill print puts on every page whatever its text: the key to its type faces ("EXPLANATION:
 # CAPITALS INDICATE MATTER ADDED ...", "EXPLANATION--Matter in ITALICS ... is new"), a drafting
 # office's job number ("LBD11364-01-3") and the running head ("S. 6964 2", "HOUSE BILL 444 3").
-BILL_FURNITURE = re.compile(r"^[ \t]*(?:EXPLANATION\s*(?::|--|\u2014)[^\n]{0,160}|\[Brackets\] indicate[^\n]{0,120}"
+BILL_FURNITURE = re.compile(r"[ \t]*(?:EXPLANATION\s*(?::|--|\u2014)[^\n]{0,160}|\[Brackets\] indicate[^\n]{0,120}"
                             r"|Underlining indicates[^\n]{0,160}|[^\n]{0,60}\bold law to be omitted\.?"
                             r"|[A-Z]{3}\d{5}-\d{2}-\d"
                             r"|\d{0,3}[ \t]*(?:[SAH]\.|S\.B\.|H\.B\.|SB|HB|(?:SENATE|HOUSE|ASSEMBLY) BILL(?: NO\.)?)"
-                            r"[ \t]*\d{1,5}[ \t]+\d{1,3})[ \t]*$", re.M)
+                            r"[ \t]*\d{1,5}[ \t]+\d{1,3})[ \t]*")
+
+
+def _strip_bill_furniture(text: str) -> tuple[str, int]:
+    """A bill print's furniture lines, with the blank lines around them, so that a sentence broken by
+    a page end reads on. One pass over the lines: a long run of blank lines costs no more than its length."""
+    def blank(line: str) -> bool:
+        return not line.strip() and "\f" not in line  # a page break is kept
+
+    kept: list[str] = []
+    removed = 0
+    after_furniture = False
+    for line in text.split("\n"):
+        if BILL_FURNITURE.fullmatch(line):
+            removed += 1
+            while kept and blank(kept[-1]):
+                kept.pop()
+            after_furniture = True
+        elif not (after_furniture and blank(line)):
+            kept.append(line)
+            after_furniture = False
+    return ("\n".join(kept), removed) if removed else (text, 0)
 
 
 def _strip_page_furniture(text: str) -> tuple[str, int]:
     """Lines repeated at the top or bottom of most pages, a bill print's furniture and bare page
-    numbers. The blank lines around a bill's furniture go too, so that a sentence broken by a page
-    end ("INCLUDING A SHERIFF'S" ... "DEPARTMENT, ...") reads on."""
-    text, furniture = re.subn(r"(?:\n[ \t]*)*\n(?:" + BILL_FURNITURE.pattern + r"\n?)+(?:[ \t]*\n)*",
-                              lambda m: "\n", text, flags=re.M)
+    numbers."""
+    text, furniture = _strip_bill_furniture(text)
     pages = text.split("\f")
     if len(pages) < 3:
         lines = text.split("\n")
@@ -738,8 +757,7 @@ def _paragraphs(text: str) -> list[_Para]:
             tail = _tail(pieces[-1] if pieces else last.text)
             # A line in capitals is a heading, unless it continues a full line of capitals (a bill's
             # new matter: "(B) THE STATE, A UNIT OF LOCAL GOVERNMENT, A COUNTY SHERIFF, OR\nANY AGENCY").
-            caps_prose = len(pieces[-1].split()) >= 5 and len(pieces[-1]) >= 40 \
-                and not HEADING.match(stripped) and not re.match(r"^[A-Z][A-Z .]{1,20}:", stripped)
+            caps_prose = len(pieces[-1].split()) >= 5 and len(pieces[-1]) >= 40 and not HEADING.match(stripped)
             caps = (not has_lower and not caps_prose) or re.match(r"^[A-Z][A-Z .]{1,20}:", stripped)
             listed = re.search(r"(?:[:;]|;\s*(?:and|or))\s*$", tail)  # a list entry ends, or a list begins
             abbreviated = ABBREVIATION.search(tail[-8:]) and tail.endswith(".")  # "... U.S."

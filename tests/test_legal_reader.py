@@ -343,6 +343,12 @@ def test_analyze_is_linear_in_its_input() -> None:
         start = time.perf_counter()
         analyze_text(hostile)
         assert time.perf_counter() - start < 15
+    # Cleaning too: a long run of blank lines (a bill print's furniture is removed with the blank
+    # lines around it, which a backtracking pattern once did in time quadratic in the run).
+    for hostile in ("a\n" + "\n" * 20_000 + "x", "a\n" + " \n" * 20_000 + "LBD11364-01-3\nx"):
+        start = time.perf_counter()
+        normalize(hostile)
+        assert time.perf_counter() - start < 2
 
 
 # ------------------------------------------------------------------ rules as data
