@@ -362,8 +362,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     # one term defined inline ("For the purposes of this section, the term 'city employee' shall mean")
     # in its own words, not borrowed ("'warrant of arrest' has the meaning given that term in ORS 131.005")
     inline = any(re.match(r"\W*(?:as used in|for (?:the )?purposes? of) (?:this|these)\b[^.]*\b(?:means|shall mean"
-                          r"|(?:is|shall be) defined as)\b", u.own, re.I) for u in definitions)
-    if terms >= 2 or (defs_heading and definitions) or inline:
+                          r"|(?:is|shall be) defined as|[\"\u201d] includes)\b", u.own, re.I) for u in definitions)
+    if terms >= 2 or (defs_heading and not _only_definition_leads(definitions)) or inline:
         first = definitions[0]
         seen["structure.definitions"] = Finding("structure.definitions", _clip(first.own),
                                                 first.location, "a definitions section")
@@ -403,6 +403,13 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     result.provisions = sorted(seen.values(), key=lambda f: order.index(f.id) if f.id in order else 99)
     result.missing = _missing({f.id for f in result.provisions}, library)
     return result
+
+
+def _only_definition_leads(parts: list[Unit]) -> bool:
+    """Whether the text's definitions are only lead-ins whose terms were cut off ("As used in this chapter,
+    the following terms have the following meanings."): such a text defines nothing."""
+    definitions = [u for u in parts if u.definition]
+    return all(DEFINITIONS_LEAD.search(u.own) and not DEFINES.search(u.own) for u in definitions)
 
 
 def _reader(library: Any | None) -> Reader | None:

@@ -889,6 +889,10 @@ REFERRED_PROHIBITS = re.compile(r"\b(?:shall not|may not|must not|is prohibited|
                                 r"|^\W*no\b[^.;:]{0,200}\b(?:shall|may)\b", re.I)
 
 
+PROHIBITED_TITLE = re.compile(r"\b(?:prohibited (?:acts|activities|actions|conduct|practices)|prohibitions)\b", re.I)
+GERUND = re.compile(r"^\W*[A-Z][a-z]+ing\b")
+
+
 def _lead_text(lead: str, referred: list[Unit] | None = None, section: str = "") -> str:
     """A lead-in as its items inherit it. "The prohibition set forth in this section shall include
     but not be limited to:" makes each item a prohibited act, so it is carried as such; so does
@@ -910,15 +914,19 @@ def _where(section: str, line: int) -> str:
 
 # A list label run into the line before it: "shall not:(1) Use ...", "... status.(B) Detaining ...".
 INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]*(?=\((?:[a-zA-Z]{1,4}|\d{1,3})\)[ \t]*[A-Z\"\u201c])")
+# "... of a county. Sec. 5. A county shall not ...": a section that a flattened text ran into the
+# previous one (a cross-reference is not preceded by a sentence's end: "as provided in Sec. 5.").
+INLINE_SECTION = re.compile(r"(?<=[.;:][ \t])[ \t]*(?=(?:SECTION|Section|SEC\.|Sec\.)[ \t]+\d{1,4}[A-Za-z]?\.[ \t]+"
+                            r"[A-Z\"\u201c(])")
 
 
 def split_inline_items(text: str) -> str:
-    """Put each list item that a pasted or scraped text ran into the previous line on its own line.
+    """Put each section and list item that a pasted or scraped text ran into the previous line on its own line.
 
     A label counts when it follows a colon, or when the line holds at least two such labels (a whole
     list flattened onto one line), and not after an abbreviation ("U.S.C. (a)" is a citation)."""
     out = []
-    for line in text.split("\n"):
+    for line in INLINE_SECTION.sub("\n", text).split("\n"):
         cuts = [m.start() for m in INLINE_ITEM.finditer(line)
                 if not ABBREVIATION.search(line[max(0, m.start() - 8):m.start()].rstrip() + " ")]
         if not cuts or (len(cuts) < 2 and not line[:cuts[0]].rstrip().endswith(":")):
@@ -967,6 +975,8 @@ def units(text: str) -> list[Unit]:
                                     section=section))
             if out and not out[-1].heading and out[-1].text.rstrip().endswith(":"):
                 root_lead = out[-1].text
+                if DEFINITIONS_LEAD.search(root_lead):  # "Sec. 3. As used in this act, ... the following:"
+                    in_definition = -1
             opened = re.match(r"\s*(\d{1,3})\.\s", para.text[rest.end():]) if rest else None
             if opened and out:  # "67.307. 1. As used ...": the section line opens numbered subsection 1
                 stack = [(".1", f"({opened.group(1)})", len(out) - 1)]
@@ -1004,6 +1014,10 @@ def units(text: str) -> list[Unit]:
                     parent.lead = True
                     leads.append(_lead_text(parent.own, out, section))
             prefix = " ".join(([_lead_text(root_lead, out, section)] if root_lead else []) + leads)
+            if not prefix and PROHIBITED_TITLE.search(title) and GERUND.match(para.text):
+                # "§ 4724. Prohibited activities of law enforcement (1) Inquiring into ...": a list with
+                # no lead-in whose section heading says its items are prohibited
+                prefix = "The following is prohibited:"
             labels = "".join(label for _, label, _ in stack)
             label = para.label if para.label.startswith("(") else f"({para.label.strip('.)') or '-'})"
             if not label.strip("()").isalnum():
@@ -1066,9 +1080,14 @@ def units(text: str) -> list[Unit]:
             enacting = None
     title_end = _title_lines(text)
     for index, unit in enumerate(out):
-        if (enacting is not None and index < enacting) or unit.line <= title_end:
+        if (enacting is not None and index < enacting) or unit.line <= title_end or SYNOPSIS.match(unit.paragraph):
             unit.preamble = True
     return out
+
+
+# A bill print's synopsis ("Synopsis: Immigration notice. Requires each sheriff to ..."): the legislature's
+# summary of the bill, read like its long title, not as enacted text.
+SYNOPSIS = re.compile(r"^\W*(?:synopsis|digest)\s*:", re.I)
 
 
 def _context(paragraph: str) -> str:

@@ -174,8 +174,64 @@ def test_a_complaint_route_or_discipline_enforces_a_policy() -> None:
     assert "loophole.no-enforcement" in ids(analyze_text(rule))
     for route in ("Section 3. Allegations of violations of this chapter may be filed with the City Manager, who "
                   "shall investigate the complaint.\n",
-                  "Section 3. Any violation of this chapter by an employee shall be grounds for discipline.\n"):
-        assert "loophole.no-enforcement" not in ids(analyze_text(rule + route))
+                  "Section 3. Any violation of this chapter by an employee shall be grounds for discipline.\n",
+                  "Section 3. Each agency shall adopt an administrative action for officers found not in "
+                  "compliance with this chapter.\n",
+                  "Section 3. The agency's policy must include a procedure the agency will use to address "
+                  "complaints of violations.\n"):
+        found = ids(analyze_text(rule + route))
+        assert "loophole.no-enforcement" not in found
+    assert "structure.independent-complaints" in found  # the taxonomy's "discipline for willful violations"
+
+
+def test_sections_run_together_on_one_line_are_split() -> None:
+    """A stored page that lost every line break: each "Sec. N." opens its own section, so a definition's
+    last item does not swallow the sections after it."""
+    text = ('A bill to prohibit sanctuary policies. Sec. 3. As used in this act, "county" includes any of the '
+            "following: (a) The county board. (b) An officer of a county. Sec. 5. A county shall not enact or "
+            "enforce any law, ordinance, policy, or rule that limits or prohibits a peace officer from "
+            "communicating or cooperating with federal officials concerning the immigration status of an "
+            "individual. Any such rule is void, as provided in Sec. 3.\n")
+    parts = units(text)
+    ban = next(u for u in parts if u.own.startswith("A county shall not"))
+    assert ban.location == "§ 5" and not ban.definition
+    assert [u.own for u in parts if u.definition][-1] == "An officer of a county."
+    result = analyze_text(text)
+    assert result.mandates_cooperation and "structure.definitions" in ids(result)
+
+
+def test_a_prohibited_activities_heading_carries_its_list() -> None:
+    """A list with no lead-in under "Prohibited activities of law enforcement" lists prohibited acts."""
+    text = ("Sec. 4. Prohibited activities of law enforcement\n(1) Inquiring into a person's immigration status;\n"
+            "(2) Detaining a person on the basis of a hold request;\n")
+    found = ids(analyze_text(text))
+    assert {"info.no-status-inquiry", "detainer.no-hold"} <= found
+    allowed = text.replace("Prohibited activities", "Permitted activities")
+    assert not {"info.no-status-inquiry", "detainer.no-hold"} & ids(analyze_text(allowed))
+
+
+def test_a_bill_synopsis_is_read_like_its_long_title() -> None:
+    """A bill print's digest says what the bill does; it is not the enacted text, but a synopsis that
+    requires a 287(g) agreement marks the bill a mandate."""
+    text = ("Introduced Version\nHOUSE BILL No. 1158\nDIGEST OF INTRODUCED BILL\nCitations Affected: IC 36-2-13-20.\n"
+            "Synopsis: Participation in the 287(g) program. "
+            "Requires each sheriff with regard to a county jail to: (1) enter into a written agreement with the "
+            "United States Immigration and Customs Enforcement to participate in the immigration program "
+            "established under Section 287(g) of the Immigration and Nationality Act; and (2) report "
+            "quarterly.\n")
+    parts = units(text)
+    assert all(u.preamble for u in parts)
+    assert analyze_text(text).mandates_cooperation
+    assert not analyze_text(text.replace("Requires", "Prohibits")).mandates_cooperation
+
+
+def test_a_definitions_lead_in_whose_terms_were_cut_off_defines_nothing() -> None:
+    text = ("Sec. 2. Definitions\nAs used in this chapter, unless the context otherwise indicates, the following "
+            "terms have the following meanings.\nSec. 3. Duty to report\nEach official shall report a violation "
+            "to the Attorney General.\n")
+    assert "structure.definitions" not in ids(analyze_text(text))
+    whole = text.replace("meanings.\n", 'meanings.\n1. "Agency" means any department of the State.\n')
+    assert "structure.definitions" in ids(analyze_text(whole))
 
 
 def test_self_executing_measures_need_no_enforcement_clause() -> None:
