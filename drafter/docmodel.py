@@ -60,8 +60,14 @@ class Note:
     """Commentary attached to a section, with the authorities it rests on."""
 
     blocks: list[Para]
-    authorities: list[str] = field(default_factory=list)  # formatted citations
+    authorities: list[str] = field(default_factory=list)  # formatted citations: federal and this state's law
     sources: list[str] = field(default_factory=list)
+    see_also: list[str] = field(default_factory=list)  # other states' and places' laws, models and guidance
+
+    def citation_lines(self) -> list[tuple[str, list[str]]]:
+        """The lines under the commentary, each a lead and its citations (empty ones left out)."""
+        lines = [("Legal basis: ", self.authorities), ("See also: ", self.see_also), ("Modeled on: ", self.sources)]
+        return [(lead, items) for lead, items in lines if items]
 
 
 @dataclass

@@ -107,6 +107,22 @@ def format_citation(authority: Authority) -> Markdown:
     return Markdown(f"{name}, {authority.citation}{flag}")
 
 
+FEDERAL = re.compile(r"^(?:US|U\.S\.|United States)\b")
+
+
+def governs(authority: Authority | None, state: str) -> bool:
+    """Whether an authority is law where the draft is made: federal law, or the law or a court of the
+    draft's own state. Another state's law, a city's ordinance, a model policy or guidance is cited
+    under "See also", never as the draft's legal basis (a Maine draft does not rest on Oregon law)."""
+    if authority is None or authority.kind in ("local-law", "model-policy"):
+        return False
+    if FEDERAL.match(authority.jurisdiction):
+        return True
+    named = [name for name in US_STATES.values() if re.search(rf"\b{re.escape(name)}\b", authority.jurisdiction)]
+    # "West Virginia" names Virginia too: the longest name is the state meant
+    return bool(named) and max(named, key=len) == US_STATES.get(state, "")
+
+
 def short_citation(authority: Authority) -> str:
     """The name a commentary sentence uses inline; the full citation goes to a footnote."""
     name = authority.name.replace("*", "").replace("[", "(").replace("]", ")")
@@ -260,9 +276,12 @@ class _Renderer:
         paras = [b for b in self.blocks(source, clause.display, clause.commentary_line,
                                         bullets=True) if isinstance(b, Para)]
         meta = clause.meta
+        state = self.jurisdiction["state"]
+        basis = [a for a in meta.authorities if governs(self.library.authorities.get(a), state)]
         return Note(paras + (extra or []),
-                    [self._citation_text(a) for a in meta.authorities],
-                    [self._citation_text(a) for a in meta.sources])
+                    [self._citation_text(a) for a in basis],
+                    [self._citation_text(a) for a in meta.sources],
+                    [self._citation_text(a) for a in meta.authorities if a not in basis])
 
     def _citation_text(self, authority_id: str) -> str:
         authority = self.library.authorities.get(authority_id)

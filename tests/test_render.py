@@ -193,3 +193,20 @@ def test_distinct_findings_compare_linearly(monkeypatch: pytest.MonkeyPatch) -> 
         counts.append(calls)
     assert counts[1] <= 2.5 * max(counts[0], 1), counts
     assert counts[1] < 4000 * 5, counts
+
+
+def test_legal_basis_is_law_where_the_draft_is_made(tmp_path: Path, library: Library) -> None:
+    """Another state's law is never a draft's legal basis: a Maine county's commentary lists Oregon's
+    and Texas's laws under "See also"; a Texas city's lists Texas SB 4 as law it must answer to."""
+    def citations(text: str) -> tuple[str, str]:
+        _, doc = document_for(tmp_path, library, text)
+        notes = [s.note for s in doc.all_sections() if s.note]
+        return (" ".join(" ".join(n.authorities) for n in notes), " ".join(" ".join(n.see_also) for n in notes))
+
+    maine = "jurisdiction: {name: Cumberland, kind: county, state: ME}\npreset: strongest\n"
+    basis, see_also = citations(maine)
+    assert "Oregon Sanctuary Promise Act" in see_also and "Texas SB 4" in see_also
+    assert "Oregon Sanctuary Promise Act" not in basis and "Texas SB 4" not in basis
+    assert "Printz v. United States" in basis and "El Cenizo v. Texas" in basis  # federal courts: law everywhere
+    basis, see_also = citations(maine.replace("Cumberland, kind: county, state: ME", "Austin, kind: city, state: TX"))
+    assert "Texas SB 4" in basis and "Texas SB 4" not in see_also

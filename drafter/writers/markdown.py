@@ -108,10 +108,8 @@ class MarkdownWriter:
         for block in note.blocks:
             prefix = "> - " if block.kind == "bullet" else "> "
             lines += [prefix + runs_markdown(block.runs, footnote=self._footnote), ">"]
-        if note.authorities:
-            lines += ["> **Legal basis:** " + "; ".join(note.authorities) + ".", ">"]
-        if note.sources:
-            lines += ["> **Modeled on:** " + "; ".join(note.sources) + ".", ">"]
+        for lead, items in note.citation_lines():
+            lines += [f"> **{lead.strip()}** " + "; ".join(items) + ".", ">"]
         lines[-1] = ""
         return lines
 
