@@ -108,6 +108,8 @@ def test_known_bugs_fixed() -> None:
     assert "County of Sangamon County" not in text and "County of Sangamon" in text
     text, _ = build({"name": "Jefferson", "kind": "parish", "state": "LA"})
     assert "Police Jury of the Parish of Jefferson" in text and "District Attorney" in text
+    signature = _plain(build({"name": "Cumberland", "kind": "county", "state": "ME"})[0]).rsplit("ABSENT", 1)[1]
+    assert "Clerk to the County Commissioners" in signature and "County Attorney" not in signature
 
 
 @pytest.mark.parametrize("kind", KINDS)
