@@ -392,8 +392,9 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         # A law that commands cooperation is not a protective policy with loopholes; protective
         # words in it (a list of what may not be limited, a citation rule for the verified) are traps.
         result.loopholes = []
+        # Its penalties, complaints and reports police the mandate; they enforce no protection.
         seen = {pid: f for pid, f in seen.items() if not pid.startswith(SUBSTANTIVE_AREAS)
-                and pid != "structure.no-reversal"}
+                and pid != "structure.no-reversal" and pid not in ENFORCING}
     elif "structure.no-reversal" not in seen:
         reason = _binding_law(parts, text, seen, binding, rules)
         if reason:
@@ -500,7 +501,8 @@ def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis)
         # A bill's long title ("AN ACT relating to ...; prohibiting sanctuary policies; ...") says what it does.
         # So does an item of a bill's analysis or digest before its enacting clause ("I. Requires ...").
         long_title = unit.preamble and (re.search(r"\bAN ACT\b", unit.text[:60], re.I) or (
-            found.start() == 0 and re.match(r"(?:requires|prohibits|bans|mandates|directs)\b", unit.text, re.I)))
+            found.start() == 0 and re.match(r"(?:requires|prohibits|bans|mandates|directs)\b", unit.text, re.I))
+            or BILL_SUBJECT.match(unit.own or unit.text))
         headline = unit.heading or unit.line <= 3 or catchline or long_title or (leading and (
             (unit.preamble and not unit.recital) or unit.text.upper() == unit.text))
         if headline:
@@ -510,6 +512,8 @@ def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis)
             return
 
 
+# A bill's analysis speaks of the bill: "This bill prohibits ...", "The bill also requires ...".
+BILL_SUBJECT = re.compile(r"\W*(?:(?:the|this) (?:bill|act|measure)\b|under (?:the|this) bill\b)", re.I)
 DELEGATES = re.compile(r"\b(?:ICE|Homeland Security|Immigration and Customs Enforcement)\b[^.]{0,40}\bdelegat\w*\b"
                        r"[^.]{0,160}\bto perf\w* (?:certain |specified |limited )?immigration "
                        r"(?:enforcement |officer )?functions", re.I)

@@ -517,25 +517,30 @@ PAGE_MARKER = re.compile(r"^[ \t]*(?:START|END) OF PAGE \d+[ \t]*$", re.M)
 # Deleted matter struck out in Markdown ("~~take effect~~"): the bill no longer says it.
 STRUCK = re.compile(r"~~[^~\s](?:[^~\n]{0,200}?[^~\s])?~~")
 LINE_NUMBER = re.compile(r"^[ \t]*(\d{1,2})(?:[ \t]+(?=\S)|[ \t]*$)")
+# Arkansas prints them at the right margin: "AN ACT TO CREATE THE DEFENSE AGAINST CRIMINAL 12".
+TRAILING_LINE_NUMBER = re.compile(r"(?:^|[ \t]+)(\d{1,2})[ \t]*$")
+PAGE_LINE_NUMBER = re.compile(r"^[ \t]*\d{1,3}\.(\d{1,2})(?:[ \t]+(?=\S)|[ \t]*$|(?=[A-Za-z(\[]))")
 
 
 def _strip_line_numbers(text: str) -> tuple[str, int]:
-    """A bill's margin line numbers ("12 ANY AGENCY, OFFICER ..."), when most lines carry them in
-    sequence; a number out of sequence (a page's running head, a list) is left alone."""
+    """A bill's margin line numbers ("12 ANY AGENCY, OFFICER ...", page and line as Minnesota prints
+    them: "1.10authority within ...", or at the line's end), when most lines carry them in sequence; a number out of
+    sequence (a page's running head, a list) is left alone."""
     lines = text.split("\n")
-    previous = 0
-    in_sequence = []
-    for index, line in enumerate(lines):
-        found = LINE_NUMBER.match(line)
-        if found and int(found.group(1)) in (previous + 1, 1):
-            previous = int(found.group(1))
-            in_sequence.append(index)
     filled = sum(1 for line in lines if line.strip())
-    if len(in_sequence) < 10 or len(in_sequence) < 0.3 * filled:
-        return text, 0
-    for index in in_sequence:
-        lines[index] = LINE_NUMBER.sub("", lines[index], count=1)
-    return "\n".join(lines), len(in_sequence)
+    for pattern in (LINE_NUMBER, PAGE_LINE_NUMBER, TRAILING_LINE_NUMBER):
+        previous = 0
+        in_sequence = []
+        for index, line in enumerate(lines):
+            found = pattern.search(line)
+            if found and int(found.group(1)) in (previous + 1, 1):
+                previous = int(found.group(1))
+                in_sequence.append(index)
+        if len(in_sequence) >= 10 and len(in_sequence) >= 0.3 * filled:
+            for index in in_sequence:
+                lines[index] = pattern.sub("", lines[index], count=1)
+            return "\n".join(lines), len(in_sequence)
+    return text, 0
 
 
 # What a bill print puts on every page whatever its text: the key to its type faces ("EXPLANATION:
@@ -1080,14 +1085,23 @@ def units(text: str) -> list[Unit]:
             enacting = None
     title_end = _title_lines(text)
     for index, unit in enumerate(out):
-        if (enacting is not None and index < enacting) or unit.line <= title_end or SYNOPSIS.match(unit.paragraph):
+        if (enacting is not None and index < enacting) or unit.line <= title_end:
             unit.preamble = True
+    analysis = False  # a bill's analysis runs from its heading to the enacting clause or first section
+    for unit in out:
+        if SYNOPSIS.match(unit.paragraph) or SYNOPSIS.match(unit.text):
+            analysis = True
+        elif analysis and (unit.heading or ENACTING.search(unit.text)):
+            analysis = False
+        unit.preamble = unit.preamble or analysis
     return out
 
 
-# A bill print's synopsis ("Synopsis: Immigration notice. Requires each sheriff to ..."): the legislature's
-# summary of the bill, read like its long title, not as enacted text.
-SYNOPSIS = re.compile(r"^\W*(?:synopsis|digest)\s*:", re.I)
+# A bill print's synopsis or analysis ("Synopsis: Immigration notice. Requires each sheriff to ...",
+# "Analysis by the Legislative Reference Bureau"): the legislature's summary of the bill, read like its
+# long title, not as enacted text.
+SYNOPSIS = re.compile(r"^\W*(?:(?:synopsis|digest)\s*:|analysis by the legislative reference bureau\b"
+                      r"|legislative counsel'?s digest\b)", re.I)
 
 
 def _context(paragraph: str) -> str:

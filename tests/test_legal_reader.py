@@ -653,3 +653,36 @@ def test_only_defined_terms_that_name_things_carry_their_meaning() -> None:
     agreement = ('Sec. 1. Definitions. "Detention services agreement" means an intergovernmental service '
                  'agreement with ICE.\nSec. 2. The County shall not enter into a detention services agreement.\n')
     assert "detainer.no-detention-contract" in ids(analyze_text(agreement))
+
+
+def test_line_numbers_by_page_and_line_or_at_the_line_end_are_removed() -> None:
+    """Minnesota prints "1.10authority within ..."; Arkansas prints the number at the right margin."""
+    words = ["no government entity", "may prohibit, or in any way", "restrict, any official from",
+             "sending to a federal", "immigration agency information", "regarding the immigration",
+             "status of any individual", "for the purpose of", "complying with federal", "immigration laws and",
+             "regulations."]
+    minnesota = "\n".join(f"1.{number}{line}" for number, line in enumerate(words, start=1)) + "\n"
+    arkansas = "\n".join(f"{line} {number}" for number, line in enumerate(words, start=1)) + "\n"
+    for text in (minnesota, arkansas):
+        cleaned, _ = normalize(text)
+        assert not any(ch.isdigit() for ch in cleaned), cleaned
+        assert "entity may prohibit" in " ".join(cleaned.split())
+
+
+def test_a_bill_analysis_is_not_enacted_text_but_says_what_the_bill_requires() -> None:
+    """The Legislative Reference Bureau's analysis of a Wisconsin bill, up to the enacting clause."""
+    protective = ("AN ACT to create 20.932 of the statutes.\nAnalysis by the Legislative Reference Bureau\n"
+                  "Under this bill, no official of a local governmental unit may aid in the detention of an "
+                  "individual on the sole basis of an immigration detainer.\n")
+    parts = units(protective)
+    assert all(u.preamble for u in parts[1:]) and "detainer.no-hold" not in ids(analyze_text(protective))
+    enacted = protective + ("The people of the state of Wisconsin, represented in senate and assembly, do enact "
+                            "as follows:\nSECTION 1. No official of a local governmental unit may detain an "
+                            "individual on the basis of an immigration detainer.\n")
+    assert "detainer.no-hold" in ids(analyze_text(enacted))
+    mandate = ("AN ACT to create 66.0414 of the statutes.\nAnalysis by the Legislative Reference Bureau\n"
+               "This bill prohibits a city, village, town, or county from enacting an ordinance. The bill also "
+               "requires a political subdivision to comply with a lawful detainer that is issued by U.S. "
+               "Immigration and Customs Enforcement.\n")
+    assert analyze_text(mandate).mandates_cooperation
+    assert not analyze_text(mandate.replace("requires", "forbids")).mandates_cooperation
