@@ -518,7 +518,7 @@ PAGE_MARKER = re.compile(r"^[ \t]*(?:START|END) OF PAGE \d+[ \t]*$", re.M)
 STRUCK = re.compile(r"~~[^~\s](?:[^~\n]{0,200}?[^~\s])?~~")
 LINE_NUMBER = re.compile(r"^[ \t]*(\d{1,2})(?:[ \t]+(?=\S)|[ \t]*$)")
 # Arkansas prints them at the right margin: "AN ACT TO CREATE THE DEFENSE AGAINST CRIMINAL 12".
-TRAILING_LINE_NUMBER = re.compile(r"(?:^|[ \t]+)(\d{1,2})[ \t]*$")
+TRAILING_LINE_NUMBER = re.compile(r"(?<![^ \t])(\d{1,2})[ \t]*$")  # no leading [ \t]+: it backtracks
 PAGE_LINE_NUMBER = re.compile(r"^[ \t]*\d{1,3}\.(\d{1,2})(?:[ \t]+(?=\S)|[ \t]*$|(?=[A-Za-z(\[]))")
 
 

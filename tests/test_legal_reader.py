@@ -401,7 +401,9 @@ def test_analyze_is_linear_in_its_input() -> None:
         assert time.perf_counter() - start < 15
     # Cleaning too: a long run of blank lines (a bill print's furniture is removed with the blank
     # lines around it, which a backtracking pattern once did in time quadratic in the run).
-    for hostile in ("a\n" + "\n" * 20_000 + "x", "a\n" + " \n" * 20_000 + "LBD11364-01-3\nx"):
+    # So does a long run of spaces inside lines (a right-margin line number once backtracked over it).
+    for hostile in ("a\n" + "\n" * 20_000 + "x", "a\n" + " \n" * 20_000 + "LBD11364-01-3\nx",
+                    ("a" + " " * 20_000 + "x\n") * 12):
         start = time.perf_counter()
         normalize(hostile)
         assert time.perf_counter() - start < 2
