@@ -506,9 +506,11 @@ def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis)
         headline = unit.heading or unit.line <= 3 or catchline or long_title or (leading and (
             (unit.preamble and not unit.recital) or unit.text.upper() == unit.text))
         if headline:
-            result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location,
-                                                   "a heading names a ban on sanctuary policies or a required "
-                                                   "immigration enforcement agreement or duty to cooperate"))
+            why = ("the bill's title or analysis says it bans sanctuary policies, requires an immigration "
+                   "enforcement agreement or imposes a duty to cooperate") if long_title and not unit.heading else (
+                "a heading names a ban on sanctuary policies or a required immigration enforcement agreement "
+                "or duty to cooperate")
+            result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location, why))
             return
 
 
