@@ -406,10 +406,9 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     return result
 
 
-def _only_definition_leads(parts: list[Unit]) -> bool:
-    """Whether the text's definitions are only lead-ins whose terms were cut off ("As used in this chapter,
-    the following terms have the following meanings."): such a text defines nothing."""
-    definitions = [u for u in parts if u.definition]
+def _only_definition_leads(definitions: list[Unit]) -> bool:
+    """Whether the definitions are only lead-ins whose terms were cut off ("As used in this chapter, the
+    following terms have the following meanings."): such a text defines nothing."""
     return all(DEFINITIONS_LEAD.search(u.own) and not DEFINES.search(u.own) for u in definitions)
 
 

@@ -64,10 +64,12 @@ class Note:
     sources: list[str] = field(default_factory=list)
     see_also: list[str] = field(default_factory=list)  # other states' and places' laws, models and guidance
 
-    def citation_lines(self) -> list[tuple[str, list[str]]]:
-        """The lines under the commentary, each a lead and its citations (empty ones left out)."""
-        lines = [("Legal basis: ", self.authorities), ("See also: ", self.see_also), ("Modeled on: ", self.sources)]
-        return [(lead, items) for lead, items in lines if items]
+    def citation_lines(self) -> list[tuple[str, str, list[str]]]:
+        """The lines under the commentary, each its key (as earlier drafts named it: a redline matches
+        lines by key), its lead and its citations; empty ones left out."""
+        lines = [("basis", "Legal basis: ", self.authorities), ("see-also", "See also: ", self.see_also),
+                 ("sources", "Modeled on: ", self.sources)]
+        return [line for line in lines if line[2]]
 
 
 @dataclass

@@ -123,13 +123,9 @@ def _note_lines(note: Note, key: str) -> list[Line]:
         style = "OrdCommentBullet" if block.kind == "bullet" else "OrdComment"
         runs = [Run("\u2022\t"), *block.runs] if block.kind == "bullet" else block.runs
         lines.append(Line(style, runs, key=f"{key}#note{index}"))
-    for lead, items in note.citation_lines():
-        lines.append(Line("OrdComment", citation_runs(lead, items), key=f"{key}#{CITATION_KEYS[lead]}"))
+    for name, lead, items in note.citation_lines():
+        lines.append(Line("OrdComment", citation_runs(lead, items), key=f"{key}#{name}"))
     return lines
-
-
-# Each citation line's key, as earlier drafts named them (a redline matches lines by key).
-CITATION_KEYS = {"Legal basis: ": "basis", "See also: ": "see-also", "Modeled on: ": "sources"}
 
 
 def citation_runs(lead: str, items: list[str]) -> list[Run]:

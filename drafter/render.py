@@ -118,9 +118,15 @@ def governs(authority: Authority | None, state: str) -> bool:
         return False
     if FEDERAL.match(authority.jurisdiction):
         return True
-    named = [name for name in US_STATES.values() if re.search(rf"\b{re.escape(name)}\b", authority.jurisdiction)]
-    # "West Virginia" names Virginia too: the longest name is the state meant
-    return bool(named) and max(named, key=len) == US_STATES.get(state, "")
+    named = _state_named(authority.jurisdiction)
+    return bool(named) and named == US_STATES.get(state)
+
+
+@lru_cache(maxsize=512)
+def _state_named(jurisdiction: str) -> str:
+    """The state a jurisdiction names ("Oregon Court of Appeals": Oregon), or ""."""
+    named = [name for name in US_STATES.values() if re.search(rf"\b{re.escape(name)}\b", jurisdiction)]
+    return max(named, key=len, default="")  # "West Virginia" names Virginia too: the longest is meant
 
 
 def short_citation(authority: Authority) -> str:

@@ -110,6 +110,9 @@ def test_known_bugs_fixed() -> None:
     assert "Police Jury of the Parish of Jefferson" in text and "District Attorney" in text
     signature = _plain(build({"name": "Cumberland", "kind": "county", "state": "ME"})[0]).rsplit("ABSENT", 1)[1]
     assert "Clerk to the County Commissioners" in signature and "County Attorney" not in signature
+    text = build({"name": "Manchester", "kind": "city", "state": "NH"})[0]
+    assert "be it ordained by the Board of Mayor and Aldermen of the City of Manchester" in text
+    assert "City Council" not in text
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -447,7 +447,7 @@ class DocxWriter:
         comment._comment_elm.set(qn("w:date"), date.strftime("%Y-%m-%dT%H:%M:%SZ"))
         first = True
         blocks = [*note.blocks]
-        extra = [citation_runs(lead, items) for lead, items in note.citation_lines()]
+        extra = [citation_runs(lead, items) for _, lead, items in note.citation_lines()]
         for runs in [b.runs if b.kind == "text" else [Run("\u2022 "), *b.runs] for b in blocks] + extra:
             para = comment.paragraphs[0] if first else comment.add_paragraph()
             first = False

@@ -108,7 +108,7 @@ class MarkdownWriter:
         for block in note.blocks:
             prefix = "> - " if block.kind == "bullet" else "> "
             lines += [prefix + runs_markdown(block.runs, footnote=self._footnote), ">"]
-        for lead, items in note.citation_lines():
+        for _, lead, items in note.citation_lines():
             lines += [f"> **{lead.strip()}** " + "; ".join(items) + ".", ">"]
         lines[-1] = ""
         return lines
