@@ -70,8 +70,8 @@ WHOLE_TEXT = ("loophole.non-binding", "loophole.no-enforcement", "structure.no-r
 # Provisions that work by themselves: conduct that is no longer a crime, or that a law says is met
 # with a citation, needs no one to enforce the change, and a savings clause protects no one, so none
 # calls for a remedy (loophole.no-enforcement). An order telling officers to do so still does.
-SELF_EXECUTING = ("policing.street-vending", "policing.civil-infractions", "policing.record-relief",
-                  "policing.cite-release", "info.narrow-1373-savings")
+DECRIMINALIZING = ("policing.street-vending", "policing.civil-infractions", "policing.record-relief")
+SELF_EXECUTING = DECRIMINALIZING + ("policing.cite-release", "info.narrow-1373-savings")
 LEGISLATION = re.compile(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b")
 # Ids only a whole reading decides (no single sentence shows them).
 INFERRED = ("structure.definitions", "structure.no-reversal")
@@ -368,7 +368,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         seen["structure.definitions"] = Finding("structure.definitions", _clip(first.own),
                                                 first.location, "a definitions section")
     order = list(rules.provisions)
-    result.loopholes = _loopholes(operative, parts, text, seen, hollow, rules)
+    result.loopholes = _loopholes(operative, parts, text, seen, hollow, rules, binding)
     for unit in operative:
         if _is_recital_text(unit):
             continue
@@ -509,7 +509,10 @@ def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis)
                    "enforcement agreement or imposes a duty to cooperate") if long_title and not unit.heading else (
                 "a heading names a ban on sanctuary policies or a required immigration enforcement agreement "
                 "or duty to cooperate")
-            result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location, why))
+            # A long title runs on: show the clause that says it, not the bill's first words.
+            start = 0 if found.start() < 150 else max(unit.text.rfind(";", 0, found.start()) + 1,
+                                                      unit.text.rfind("AN ACT", 0, found.start()), 0)
+            result.mandate_evidence.append(Finding("mandate", _clip(unit.text[start:].strip()), unit.location, why))
             return
 
 
@@ -668,7 +671,7 @@ def _single_agency(subject: str, rules: AnalyzerRules) -> bool:
 
 
 def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[str, Finding],
-               hollow: set[str], rules: AnalyzerRules) -> list[Finding]:
+               hollow: set[str], rules: AnalyzerRules, binding: set[str] = frozenset()) -> list[Finding]:
     out: dict[str, Finding] = {}
 
     def add(lid: str, unit: Unit | None, why: str, evidence: str | None = None) -> None:
@@ -736,6 +739,13 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
     if instrument and (substantive or hortatory_immigration or recited):
         add("loophole.non-binding", None, "an instrument easily withdrawn (resolution, order or memo)",
             instrument)
+    # Protections only in words that permit ("an officer may issue a citation in lieu of arrest") bind no one.
+    # A law that makes conduct civil binds by itself, whatever verb its citation clause uses.
+    permitted = [f for f in substantive if f not in binding and f not in DECRIMINALIZING
+                 and "permissive" in _modality(found[f].evidence, rules)]
+    if permitted and len(permitted) == len(substantive):
+        add("loophole.non-binding", None, "its protections are only permitted ('may'), never required",
+            found[permitted[0]].evidence)
     if holds and "info.no-release-info" not in found:
         add("loophole.notification-gap", None,
             "holds are refused but release dates and custody information are not protected",

@@ -655,7 +655,8 @@ class Unit:
 HEADING = re.compile(
     r"^\s*(?:\*+\s*)?"  # "* § 28.": a note mark before the number (New York's consolidated laws)
     r"(?:(?:NEW SECTION\.\s*)?(?:SECTION|Section|SEC\.|Sec\.|§+|ARTICLE|Article|Art\.)\s*([\w.\-]+?)\.?(?=\s|$)"
-    r"|(\d{1,5}[A-Za-z]?(?:[.\-]\d+[A-Za-z]?)+)\.?(?=\s|$)"  # 2.19.005, 9-140, 7283.1. (alone on its line too)
+    r"|(\d{1,5}[A-Za-z]?(?:[.\-]\d+[A-Za-z]?)+|\d{1,4}:\d{1,3}[A-Za-z]?(?=\s+[A-Z][a-z]))\.?(?=\s|$)"
+    # 2.19.005, 9-140, 7283.1. (alone on its line too); New Hampshire's "248:1 Statement of Purpose."
     r"|(\d{3,6})\.(?=\s)"  # 51040.
     r"|([IVX]{1,5})\.(?=\s))")  # I. POLICY
 # A label is a letter or two, a roman numeral or a number: "(ICE)" opening a wrapped line is not one.
@@ -674,8 +675,12 @@ DEFINITION = re.compile(r'^\W{0,3}(?:[Tt]he (?:term|phrase|words?)\s+)?(?:["\u20
 # The heading of a section (or glossary) whose entries are all definitions.
 DEFINITIONS_TITLE = re.compile(r"\b(?:definitions?|glossary|terms used|defined terms|meaning of (?:certain )?terms)\b",
                                re.I)
+# Pennsylvania's statutes define a term as a heading in quotes: '"Commission." The Pennsylvania Commission ...';
+# a stored page may put a term in single quotes ("'Repeat offense' means ...").
 DEFINES = re.compile(r'["\u201c][^"\u201d]{1,80}["\u201d](?:\s*\([^)]*\))?\s*(?:means|includes|shall mean'
-                     r'|has the (?:same )?meaning|(?:does|shall) not include|(?:is|shall be) defined as)\b', re.I)
+                     r'|has the (?:same )?meaning|(?:does|shall) not include|(?:is|shall be) defined as)\b'
+                     r'|["\u201c][A-Z][^"\u201d]{0,60}\.["\u201d]\s+(?-i:The|A|An|As defined|Any)\b'
+                     r"|(?<!\w)['\u2018][^'\u2019\n]{1,60}['\u2019]\s*(?:means|includes|shall mean)\b", re.I)
 PROVISO = re.compile(r"(?:^|[,;:(]\s*|\s)(unless\b|except\b|excepting\b|other than\b"
                      r"|provided(?:,)? (?:however,? )?that\b|notwithstanding\b|but not\b|subject to\b)", re.I)
 CROSS_REF = re.compile(r"\b(?:sub)?(?:section|subsection|subdivision|paragraph|§+|sec\.?)\s*"
@@ -776,7 +781,8 @@ def _paragraphs(text: str) -> list[_Para]:
                 and not re.search(r"\b(?:of|the|and|or|to|a|an|for|in|on|by|with|from|that|which|who|shall|must|may"
                                   r"|will)\s*$", tail, re.I) \
                 and SENTENCE_OPENING.match(stripped) and len(stripped.split()) >= 6
-            glue = not caps and not listed and not catchline and not titled_line and (
+            recital = stripped.startswith(("WHEREAS", "Whereas,"))  # a recital opens its own paragraph
+            glue = not caps and not listed and not catchline and not titled_line and not recital and (
                 not TERMINAL.search(tail) or stripped[:1].islower() or abbreviated
                 or (indent > 0 and indent >= last.indent and bool(last.label or last.indent > 0)))
             if glue:
@@ -820,7 +826,8 @@ def _paragraphs(text: str) -> list[_Para]:
 
 def _defines(sentence: str) -> bool:
     """A sentence that defines a term: '"X" means ...' or 'As used in this section, "X" means ...'."""
-    lead = re.match(r"(?:as used in|in this|for (?:the )?purposes of)\b[^,:]{0,60}[,:]", sentence, re.I)
+    lead = re.match(r"(?:definitions?\W+)?(?:as used in|(?:whenever|when) used in|in this|for (?:the )?purposes of)\b"
+                    r"[^,:]{0,60}[,:]", sentence, re.I)
     return bool(DEFINITION.match(sentence) or (lead and DEFINES.search(sentence)))
 
 
@@ -845,7 +852,9 @@ def _heading_sentences(text: str) -> list[tuple[str, bool]]:
     out = []
     for index, sentence in enumerate(_sentences(text)):
         modal = re.search(r"\b(?:shall|may|must|will)\b", sentence)
-        short = len(sentence.split()) <= 9 and not modal
+        # "248:1 Statement of Purpose. The general court finds that:": a short lead-in is not the title
+        short = len(sentence.split()) <= 9 and not modal and not sentence.rstrip().endswith("that:") \
+            and not DEFINES.search(sentence)
         rule = bool(modal) and len(sentence.split()) > 7  # "428.3 Members shall not honor ..." is a rule
         out.append((sentence, (index == 0 and not rule) or short))
     return out
@@ -925,13 +934,19 @@ INLINE_SECTION = re.compile(r"(?<=[.;:][ \t])[ \t]*(?=(?:SECTION|Section|SEC\.|S
                             r"[A-Z\"\u201c(])")
 
 
+# A resolution flattened onto one line: each recital and resolving clause starts its own line.
+INLINE_RECITAL = re.compile(r"(?:(?<=[.;:][ \t])|(?<=[ \t]and[ \t]))[ \t]*(?=WHEREAS\b|NOW,? THEREFORE\b|"
+                            r"BE IT (?:FURTHER )?(?:RESOLVED|ORDAINED|ENACTED)\b)"
+                            r"|(?<=[A-Z][ \t])(?=WHEREAS ?,)")  # after a title in capitals
+
+
 def split_inline_items(text: str) -> str:
     """Put each section and list item that a pasted or scraped text ran into the previous line on its own line.
 
     A label counts when it follows a colon, or when the line holds at least two such labels (a whole
     list flattened onto one line), and not after an abbreviation ("U.S.C. (a)" is a citation)."""
     out = []
-    for line in INLINE_SECTION.sub("\n", text).split("\n"):
+    for line in INLINE_RECITAL.sub("\n", INLINE_SECTION.sub("\n", text)).split("\n"):
         cuts = [m.start() for m in INLINE_ITEM.finditer(line)
                 if not ABBREVIATION.search(line[max(0, m.start() - 8):m.start()].rstrip() + " ")]
         if not cuts or (len(cuts) < 2 and not line[:cuts[0]].rstrip().endswith(":")):
@@ -1032,6 +1047,8 @@ def units(text: str) -> list[Unit]:
                 in_definition = depth
             for index, sentence in enumerate(sentences):
                 body = f"{prefix} {sentence}".strip() if index == 0 and prefix else sentence
+                if index and (_defines(sentence) or DEFINITIONS_LEAD.search(sentence)):
+                    in_definition = depth  # "1. Whenever ... 2. As used in this section: (a) ..." run together
                 for piece in _bounded(body):
                     out.append(Unit(piece, f"{where}{labels}{label}", para.line,
                                     definition=in_definition is not None or definitions_section, title=title,

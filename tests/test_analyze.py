@@ -856,3 +856,34 @@ def test_an_ordinance_amending_the_city_code_in_capitals_is_codified() -> None:
             "BE IT ORDAINED BY THE COUNCIL OF THE CITY as follows:\n"
             "No city employee shall inquire into the immigration status of any person.\n")
     assert "structure.no-reversal" in _ids(analyze_text(text))
+
+
+def test_protections_only_permitted_bind_no_one() -> None:
+    """A code that lets an officer cite instead of arresting ('may'), and requires nothing, is non-binding
+    and cannot be reversed only by law; one that says 'shall' binds."""
+    may = ("D.C. Code \u00a7 23-584. Field arrest and release on citation.\n(a) In lieu of taking a person into "
+           "custody, a law enforcement officer may issue a field arrest form to a person whom he or she has "
+           "arrested without a warrant, and the person may be released on citation.\n")
+    found = {f.id for f in analyze_text(may).provisions + analyze_text(may).loopholes}
+    assert "policing.cite-release" in found and "loophole.non-binding" in found
+    assert "structure.no-reversal" not in found
+    shall = may.replace("may issue", "shall issue").replace("may be released", "shall be released")
+    found = {f.id for f in analyze_text(shall).provisions + analyze_text(shall).loopholes}
+    assert "loophole.non-binding" not in found
+
+
+def test_a_long_title_mandate_cites_the_clause_that_says_so() -> None:
+    """Mississippi SB 2511's title requires county jails to enter 287(g) agreements far into its clauses;
+    the evidence is that clause, not the bill's first words."""
+    title = ("AN ACT TO ENACT THE IMMIGRATION ENFORCEMENT ACT OF 2025; TO IMPOSE A FEE ON CERTAIN LICENSEES; TO "
+             "CREATE A SPECIAL FUND WITHIN THE STATE TREASURY; TO SET FORTH THE PURPOSES OF THE FUND; TO REQUIRE "
+             "EACH LAW ENFORCEMENT AGENCY OPERATING A COUNTY DETENTION FACILITY MUST ENTER INTO A WRITTEN "
+             "AGREEMENT WITH THE UNITED STATES IMMIGRATION AND CUSTOMS ENFORCEMENT TO PARTICIPATE IN THE "
+             "PROGRAM ESTABLISHED UNDER SECTION 287(G) OF THE IMMIGRATION AND NATIONALITY ACT; AND FOR RELATED "
+             "PURPOSES.")
+    result = analyze_text(title)
+    assert result.mandates_cooperation
+    assert result.mandate_evidence[0].evidence.startswith("TO REQUIRE EACH LAW ENFORCEMENT AGENCY")
+    preempting = ("AN ACT Amending Title 29 of the Pennsylvania Consolidated Statutes, providing for immigration "
+                  "preemption and cooperation; and establishing the Immigration Cooperation Fund.")
+    assert analyze_text(preempting).mandates_cooperation

@@ -688,3 +688,49 @@ def test_a_bill_analysis_is_not_enacted_text_but_says_what_the_bill_requires() -
                "Immigration and Customs Enforcement.\n")
     assert analyze_text(mandate).mandates_cooperation
     assert not analyze_text(mandate.replace("requires", "forbids")).mandates_cooperation
+
+
+def test_a_flattened_resolution_reads_its_recitals_as_recitals() -> None:
+    """A resolution stored on one line: each WHEREAS and RESOLVED clause starts its own unit, and a
+    duty stated in a recital ("must comply with Federal Law, including lawful requests") is no mandate."""
+    text = ("RESOLUTION NO. 18-4 A RESOLUTION OF THE CITY COUNCIL TO CONDEMN STATE LAW THAT RESTRICTS LAW "
+            "ENFORCEMENT WHEREAS, the State enacted Senate Bill 54; and WHEREAS, the City, when accepting federal "
+            "grants, must comply with federal law, including lawful requests for access to premises; and "
+            "WHEREAS, the act may conflict with federal law. NOW, THEREFORE, BE IT RESOLVED, that the Council "
+            "rejects Senate Bill 54 and urges its repeal; and BE IT FURTHER RESOLVED, that the Council renews its "
+            "commitment to comply with federal immigration laws.")
+    parts = units(text)
+    assert sum(u.text.startswith("WHEREAS") for u in parts) == 3
+    assert any(u.text.startswith("BE IT FURTHER RESOLVED") for u in parts)
+    result = analyze_text(text)
+    assert not result.mandates_cooperation
+    assert not result.loopholes  # urging the repeal of a protective law protects no one
+
+
+def test_terms_defined_as_pennsylvania_and_stored_pages_write_them() -> None:
+    """'"Commission." The Pennsylvania Commission ...' and single-quoted terms are definitions; so is a
+    definitions lead-in run into the previous subsection, or headed "DEFINITIONS Whenever used ..."."""
+    pennsylvania = ('\u00a7 2102. Definitions. The following words and phrases when used in this chapter shall '
+                    'have the meanings given to them in this section: "Commission." The Pennsylvania Commission '
+                    'on Crime and Delinquency. "Corrections officer." As defined in 61 Pa.C.S. \u00a7 102.')
+    nevada = ("1. Whenever any person is halted by a peace officer for a misdemeanor, the person must be given a "
+              "traffic citation unless the violation is a repeat offense. 2. As used in this section: (a) "
+              "'Prohibited offense' means a crime of violence. (b) 'Repeat offense' means an offense for which the "
+              "person has previously been convicted.")
+    hazleton = ('SECTION 3. DEFINITIONS Whenever used in this chapter, the following terms shall have the following '
+                'meanings: "City"means the City of Hazleton. "Illegal Alien"means any person not lawfully present.')
+    for text in (pennsylvania, nevada, hazleton):
+        assert "structure.definitions" in ids(analyze_text(text)), text[:40]
+    assert "policing.cite-release" in ids(analyze_text(nevada))
+
+
+def test_new_hampshire_sections_and_its_general_court_finding() -> None:
+    """'248:1 Statement of Purpose.' opens a section; 'The general court finds that:' is a finding, not a
+    court's finding in a case and not part of the title."""
+    text = ("AN ACT relative to the penalties for possession of marijuana.\n"
+            "Be it Enacted by the Senate and House of Representatives in General Court convened:\n"
+            "248:1  Statement of Purpose.  The general court finds that:\n"
+            "I.  Reducing the penalty for possessing marijuana to a violation will save police time.\n")
+    parts = units(text)
+    assert any(u.section == "248:1" and not u.heading and u.text.startswith("The general court") for u in parts)
+    assert "structure.findings" in ids(analyze_text(text))
