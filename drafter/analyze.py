@@ -392,9 +392,10 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         # A law that commands cooperation is not a protective policy with loopholes; protective
         # words in it (a list of what may not be limited, a citation rule for the verified) are traps.
         result.loopholes = []
-        # Its penalties, complaints and reports police the mandate; they enforce no protection.
+        # Its penalties, complaints and reports police the mandate, and its duties to adopt rules or
+        # train carry it out; they enforce and implement no protection.
         seen = {pid: f for pid, f in seen.items() if not pid.startswith(SUBSTANTIVE_AREAS)
-                and pid != "structure.no-reversal" and pid not in ENFORCING}
+                and pid not in ("structure.no-reversal", "structure.implementation") and pid not in ENFORCING}
     elif "structure.no-reversal" not in seen:
         reason = _binding_law(parts, text, seen, binding, rules)
         if reason:

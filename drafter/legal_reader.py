@@ -520,6 +520,8 @@ LINE_NUMBER = re.compile(r"^[ \t]*(\d{1,2})(?:[ \t]+(?=\S)|[ \t]*$)")
 # Arkansas prints them at the right margin: "AN ACT TO CREATE THE DEFENSE AGAINST CRIMINAL 12".
 TRAILING_LINE_NUMBER = re.compile(r"(?<![^ \t])(\d{1,2})[ \t]*$")  # no leading [ \t]+: it backtracks
 PAGE_LINE_NUMBER = re.compile(r"^[ \t]*\d{1,3}\.(\d{1,2})(?:[ \t]+(?=\S)|[ \t]*$|(?=[A-Za-z(\[]))")
+# A tracker's compare view prints its own line number glued to the bill's: "1212 2 sheriff to enter into".
+DOUBLED_LINE_NUMBER = re.compile(r"^[ \t]*(\d{1,2})\1(?:[ \t]+\d{1,2}(?=[ \t]|$))?(?:[ \t]+(?=\S)|[ \t]*$)")
 
 
 def _strip_line_numbers(text: str) -> tuple[str, int]:
@@ -528,7 +530,7 @@ def _strip_line_numbers(text: str) -> tuple[str, int]:
     sequence (a page's running head, a list) is left alone."""
     lines = text.split("\n")
     filled = sum(1 for line in lines if line.strip())
-    for pattern in (LINE_NUMBER, PAGE_LINE_NUMBER, TRAILING_LINE_NUMBER):
+    for pattern in (LINE_NUMBER, PAGE_LINE_NUMBER, TRAILING_LINE_NUMBER, DOUBLED_LINE_NUMBER):
         previous = 0
         in_sequence = []
         for index, line in enumerate(lines):
@@ -960,6 +962,11 @@ def split_inline_items(text: str) -> str:
     return "\n".join(out)
 
 
+# A code chapter's table of its sections, whose entries are headings with nothing under them.
+TABLE_OF_SECTIONS = re.compile(r"(?:^\W*|\s)(?:sections|table of contents|contents)\s*:\s*$|^\W*(?:sections|table of "
+                               r"contents|contents)\s*$", re.I)
+
+
 def units(text: str) -> list[Unit]:
     """Split a policy into units, each with its citation (section and subdivision path)."""
     text = split_inline_items(DELETED.sub(" ", text))
@@ -973,7 +980,19 @@ def units(text: str) -> list[Unit]:
     findings_section = False
     definitions_section = False  # a section titled "Definitions": every entry in it defines a term
     definitions_until: str | None = None  # the kind of label that ends a definitions subsection ("b.")
+    listed: set[str] | None = None  # the sections a chapter's table ("Sections:") lists, until the first comes
     for para in _paragraphs(text):
+        if listed is not None:
+            if para.heading is not None and para.heading not in listed:
+                listed.add(para.heading)  # "5.30.060 Severability." in the table says nothing yet
+                continue
+            if para.heading is None and listed and len(para.text.split()) <= 8:
+                continue  # an entry's title on the line below its number
+            listed = None
+        if TABLE_OF_SECTIONS.search(para.text):
+            listed = set()  # "Chapter 5.30 Employment of Undocumented Workers Sections:"
+            if len(para.text.split()) <= 3:
+                continue
         if para.heading is not None:
             section, title = para.heading, para.text
             stack, root_lead, last_label, in_definition = [], None, {}, None

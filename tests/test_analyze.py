@@ -887,3 +887,31 @@ def test_a_long_title_mandate_cites_the_clause_that_says_so() -> None:
     preempting = ("AN ACT Amending Title 29 of the Pennsylvania Consolidated Statutes, providing for immigration "
                   "preemption and cooperation; and establishing the Immigration Cooperation Fund.")
     assert analyze_text(preempting).mandates_cooperation
+
+
+def test_the_enforcement_of_a_ban_on_sanctuary_policies_is_a_mandate() -> None:
+    """Idaho Code 19-6103: a complaint to the attorney general and a writ of mandamus against an entity whose
+    policy discourages the enforcement of immigration laws. A complaint route for people harmed by
+    immigration enforcement is not one."""
+    idaho = ("19-6103. COMPLAINT - EQUITABLE RELIEF. (1) Any person may file a complaint with the attorney general "
+             "if the person offers evidence that a governmental entity has adopted, enforced, or endorsed a policy "
+             "under which the entity prohibits or discourages the enforcement of immigration laws.")
+    assert analyze_text(idaho).mandates_cooperation
+    protective = ("Any person may file a complaint with the police auditor alleging that an officer assisted in the "
+                  "enforcement of immigration laws in violation of this chapter.")
+    assert not analyze_text(protective).mandates_cooperation
+
+
+def test_a_title_that_bars_local_bodies_from_adopting_sanctuary_policies_is_a_mandate() -> None:
+    title = ('HOUSE BILL NO. 205 "An Act prohibiting a municipality from adopting or enforcing a policy or ordinance '
+             'relating to sanctuary jurisdictions; and providing for an effective date."')
+    assert analyze_text(title).mandates_cooperation
+    assert not analyze_text(title.replace("prohibiting", "allowing")).mandates_cooperation
+
+
+def test_a_mandate_laws_duty_to_adopt_rules_implements_no_protection() -> None:
+    mandate = ("Section 1. Each county sheriff shall enter into a written agreement with U.S. Immigration and Customs "
+               "Enforcement under section 287(g).\nSection 2. The department shall adopt rules and provide training "
+               "to carry out this act.\n")
+    result = analyze_text(mandate)
+    assert result.mandates_cooperation and "structure.implementation" not in {f.id for f in result.provisions}

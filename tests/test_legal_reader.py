@@ -734,3 +734,32 @@ def test_new_hampshire_sections_and_its_general_court_finding() -> None:
     parts = units(text)
     assert any(u.section == "248:1" and not u.heading and u.text.startswith("The general court") for u in parts)
     assert "structure.findings" in ids(analyze_text(text))
+
+
+def test_a_compare_views_doubled_line_numbers_are_removed() -> None:
+    """A tracker's compare view glues its line number to the bill's ("1212 2 sheriff to enter into")."""
+    lines = ["2025", "STATE OF WYOMING", "HOUSE BILL NO. HB0276", "State agreements.", "Sponsored by: Lawley",
+             "A BILL", "for", "1 AN ACT relating to county sheriffs; requiring each county",
+             "2 sheriff to enter into an agreement with the United States", "3 attorney general for the performance",
+             "4 of immigration officer functions.", "5", "6 Section 1. W.S. 18-3-612 is created to read:",
+             "7 (a) Each county sheriff shall negotiate the terms of", "8 and enter into a written agreement between",
+             "9 the county and the United States attorney general, as", "10 provided by 8 U.S.C. 1357(g), for the "
+             "enforcement of immigration laws."]
+    text = "\n".join(f"{n}{n} {line}" for n, line in enumerate(lines, 1))
+    cleaned, _ = normalize(text)
+    assert "requiring each county\nsheriff to enter into" in cleaned and "1212" not in cleaned
+    assert analyze_text(cleaned).mandates_cooperation  # (a) requires a 287(g) agreement
+    # A text whose lines merely begin with numbers like "2020" keeps them.
+    assert "2020 census" in normalize("2020 census figures\n" + "More text here.\n" * 12)[0]
+
+
+def test_a_chapters_table_of_sections_is_not_its_sections() -> None:
+    """'Sections: 5.30.010 Definitions. ... 5.30.060 Severability.' lists what follows; the entries say nothing."""
+    text = ("Chapter 5.30 Employment of Undocumented Workers Sections:\n5.30.010\nDefinitions.\n5.30.060\n"
+            "Severability.\n5.30.010 Definitions.\nThe following words shall have the following meanings:\n"
+            '"Employer" means any person that employs one or more employees in the city.\n'
+            '"Employee" means any person who works for an employer for wages.\n')
+    found = ids(analyze_text(text))
+    assert "structure.severability" not in found and "structure.definitions" in found
+    assert "structure.severability" in ids(analyze_text(text + "5.30.060 Severability.\nIf any part of this "
+                                                              "chapter is held invalid, the rest stays in effect.\n"))
