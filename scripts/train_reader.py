@@ -9,6 +9,8 @@ measured, whose figures in docs/analyzer-accuracy.md would otherwise describe a 
 it; docs/analyzer-labels.md): one logistic regression per id with at least MIN_POSITIVE positive texts.
 drafter's own corpus (tests/corpus/policies/) only helps choose each id's threshold: trained on it
 too, the reader read protections into drafter's drafts that `drafter score` does not find there.
+drafter's own drafts (every preset) set a floor under each protection's threshold, so that analyze
+agrees with score on them.
 """
 
 from __future__ import annotations
@@ -58,6 +60,17 @@ def labelled_texts(upto: int | None) -> tuple[list[tuple[str, set[str]]], list[t
     return real, own
 
 
+def draft_passages(passage_chars: int) -> list[tuple[str, set[str]]]:
+    """drafter's own drafts (every preset), cut into passages as the analyzer reads a long text, each with
+    the ids `drafter score` finds in the whole draft."""
+    from analyzer_eval import draft_cases
+
+    from drafter.statistical_reader import passages
+
+    return [(passage, provisions | loopholes) for _, text, provisions, loopholes in draft_cases()
+            for _, _, passage in (passages(text, passage_chars) if len(text) > passage_chars else [(1, 2, text)])]
+
+
 def _matrix(texts: list[tuple[str, set[str]]], index: dict[str, int], idf: list[float]):
     """Rows of sublinear tf-idf, unit length: what drafter/statistical_reader.py computes."""
     import numpy as np
@@ -84,6 +97,9 @@ def train(texts: list[tuple[str, set[str]]], validation: list[tuple[str, set[str
     n = len(texts)
     idf = [math.log((1 + n) / (1 + documents[t])) + 1.0 for t in vocabulary]  # smoothed, as scikit-learn's
     matrix, checks = _matrix(texts, index, idf), _matrix(validation, index, idf)
+    passage_chars = max(len(text) for text, _ in texts)
+    drafts = draft_passages(passage_chars)
+    draft_rows = _matrix(drafts, index, idf)
     ids = Counter(pid for _, wanted in texts for pid in wanted)
     models = {}
     for pid in sorted(p for p in ids if ids[p] >= MIN_POSITIVE):
@@ -91,20 +107,32 @@ def train(texts: list[tuple[str, set[str]]], validation: list[tuple[str, set[str
         fitted = LogisticRegression(C=STRENGTH, class_weight="balanced", max_iter=5000).fit(matrix, target)
         weights = {str(i): round(float(w), 3) for i, w in enumerate(fitted.coef_[0]) if abs(w) >= SMALLEST_WEIGHT}
         checked = np.array([pid in wanted for _, wanted in validation])
-        models[pid] = {"intercept": round(float(fitted.intercept_[0]), 4), "weights": weights,
-                       "threshold": _threshold(matrix, target, fitted.predict_proba(checks)[:, 1], checked)}
+        # analyze must agree with score on drafter's own drafts: no threshold that reads an id into a draft
+        # whose score does not have it
+        # (the analyzer reads a long text a passage at a time only for protections: drafts are long)
+        absent = np.array([pid not in wanted for _, wanted in drafts])
+        kept = np.zeros(len(vocabulary))  # the weights as written, small ones dropped, as the analyzer has them
+        for i, w in weights.items():
+            kept[int(i)] = w
+        intercept = round(float(fitted.intercept_[0]), 4)
+        draft_probability = 1.0 / (1.0 + np.exp(-(draft_rows @ kept + intercept)))
+        floor = float(draft_probability[absent].max(initial=0.0)) \
+            if pid.startswith(("detainer.", "info.", "access.", "policing.")) else 0.0
+        models[pid] = {"intercept": intercept, "weights": weights,
+                       "threshold": _threshold(matrix, target, fitted.predict_proba(checks)[:, 1], checked, floor)}
     return {"format": FORMAT,
             "about": "drafter's statistical reader (drafter/statistical_reader.py), written by "
                      "scripts/train_reader.py from hand-labelled texts; retrain rather than edit",
-            "trained_on": n, "passage_chars": max(len(text) for text, _ in texts),
+            "trained_on": n, "passage_chars": passage_chars,
             "min_words": MIN_WORDS, "vocabulary": vocabulary,
             "idf": [round(x, 5) for x in idf], "models": models}
 
 
-def _threshold(matrix, target, checked_probability, checked_target) -> float:
+def _threshold(matrix, target, checked_probability, checked_target, floor: float = 0.0) -> float:
     """The probability from which the reader reports an id: the one of THRESHOLDS with the best F1 on the
     real texts held out of training (five folds) together with drafter's own corpus, which the weights
-    never saw; an id the reader tells poorly needs more certainty."""
+    never saw; an id the reader tells poorly needs more certainty. It is above ``floor``, the highest
+    probability the model gives a passage of drafter's own drafts that does not have the id."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
@@ -121,7 +149,8 @@ def _threshold(matrix, target, checked_probability, checked_target) -> float:
         said = probability >= threshold
         return 2 * float((said & wanted).sum()) / max(1, int(said.sum() + wanted.sum()))
 
-    return max(THRESHOLDS, key=lambda t: (f1(t), t))
+    allowed = [t for t in THRESHOLDS if t > floor] or [max(THRESHOLDS)]
+    return max(allowed, key=lambda t: (f1(t), t))
 
 
 def main() -> int:
