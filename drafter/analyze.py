@@ -530,6 +530,8 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
     purpose and authority sections say what it is even when the duties themselves are cut off."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     opening = "\n".join(lines[:3])
+    if sum(len(line.split()) for line in lines[:20]) <= 2 * min(20, len(lines)):
+        opening = " ".join(lines[:30])  # a scan read a word or two a line: its title runs over many lines
     flat = re.sub(r"\s+", " ", text)
     # An agreement to hold people for ICE (detention beds) is cooperation in itself.
     if rules.pattern("detention_agreement_party").search(flat[:2000]) \

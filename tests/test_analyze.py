@@ -916,3 +916,16 @@ def test_a_mandate_laws_duty_to_adopt_rules_implements_no_protection() -> None:
                "to carry out this act.\n")
     result = analyze_text(mandate)
     assert result.mandates_cooperation and "structure.implementation" not in {f.id for f in result.provisions}
+
+
+def test_a_detention_agreement_scanned_a_word_a_line_is_a_mandate() -> None:
+    """An OCR that put one or two words on each line still opens with the agreement's title."""
+    words = ("DROIGSA-08-0034 INTER-GOVERNMENTAL SERVICE AGREEMENT BETWEEN THE UNITED STATES DEPARTMENT OF HOMELAND "
+             "SECURITY U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT AND WAKE COUNTY This Inter-Governmental Service "
+             "Agreement is entered into between ICE and Wake County for the detention and care of aliens.").split()
+    scanned = "\n".join(words)
+    assert analyze_text(scanned).mandates_cooperation
+    marshals = ("USMS-08-0034 INTER-GOVERNMENTAL SERVICE AGREEMENT BETWEEN THE UNITED STATES MARSHALS SERVICE AND "
+                "WAKE COUNTY This agreement is entered into between the Marshals Service and Wake County for the "
+                "detention and care of federal prisoners.").split()
+    assert not analyze_text("\n".join(marshals)).mandates_cooperation
