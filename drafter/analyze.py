@@ -674,7 +674,7 @@ def _single_agency(subject: str, rules: AnalyzerRules) -> bool:
 
 
 def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[str, Finding],
-               hollow: set[str], rules: AnalyzerRules, binding: set[str] = frozenset()) -> list[Finding]:
+               hollow: set[str], rules: AnalyzerRules, binding: set[str]) -> list[Finding]:
     out: dict[str, Finding] = {}
 
     def add(lid: str, unit: Unit | None, why: str, evidence: str | None = None) -> None:

@@ -963,8 +963,9 @@ def split_inline_items(text: str) -> str:
 
 
 # A code chapter's table of its sections, whose entries are headings with nothing under them.
-TABLE_OF_SECTIONS = re.compile(r"(?:^\W*|\s)(?:sections|table of contents|contents)\s*:\s*$|^\W*(?:sections|table of "
-                               r"contents|contents)\s*$", re.I)
+# After a chapter's title it needs its colon ("... Workers Sections:"); alone on its line it need not.
+TABLE_OF_SECTIONS = re.compile(r"(?:^\W*|\s)(?:sections|table of contents|contents)\s*:\s*$"
+                               r"|^\W*(?:sections|table of contents|contents)\s*$", re.I)
 
 
 def units(text: str) -> list[Unit]:

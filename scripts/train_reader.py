@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from drafter.analyze import SUBSTANTIVE_AREAS  # noqa: E402
 from drafter.statistical_reader import FORMAT, MODEL_FILE, terms  # noqa: E402
 
 MIN_DOCUMENTS = 2  # a term must occur in this many training texts
@@ -117,7 +118,7 @@ def train(texts: list[tuple[str, set[str]]], validation: list[tuple[str, set[str
         intercept = round(float(fitted.intercept_[0]), 4)
         draft_probability = 1.0 / (1.0 + np.exp(-(draft_rows @ kept + intercept)))
         floor = float(draft_probability[absent].max(initial=0.0)) \
-            if pid.startswith(("detainer.", "info.", "access.", "policing.")) else 0.0
+            if pid.startswith(SUBSTANTIVE_AREAS) else 0.0
         models[pid] = {"intercept": intercept, "weights": weights,
                        "threshold": _threshold(matrix, target, fitted.predict_proba(checks)[:, 1], checked, floor)}
     return {"format": FORMAT,
