@@ -500,7 +500,7 @@ def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis)
         catchline = index < first_section and leading
         # A bill's long title ("AN ACT relating to ...; prohibiting sanctuary policies; ...") says what it does.
         # So does an item of a bill's analysis or digest before its enacting clause ("I. Requires ...").
-        long_title = unit.preamble and (re.search(r"\bAN ACT\b", unit.text[:60], re.I) or (
+        long_title = unit.preamble and (LONG_TITLE_OPENING.search(unit.text[:60]) or (
             found.start() == 0 and re.match(r"(?:requires|prohibits|bans|mandates|directs)\b", unit.text, re.I))
             or BILL_SUBJECT.match(unit.own or unit.text))
         headline = unit.heading or unit.line <= 3 or catchline or long_title or (leading and (
@@ -517,11 +517,10 @@ def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis)
             return
 
 
+# A bill's long title opens "AN ACT relating to ..." or, after "A bill", "TO AMEND THE ... CODE ...".
+LONG_TITLE_OPENING = re.compile(r"\bAN ACT\b|^\W*(?:A BILL\s+)?TO (?:AMEND|ENACT|ADD|CREATE|PROVIDE|REQUIRE)\b", re.I)
 # A bill's analysis speaks of the bill: "This bill prohibits ...", "The bill also requires ...".
 BILL_SUBJECT = re.compile(r"\W*(?:(?:the|this) (?:bill|act|measure)\b|under (?:the|this) bill\b)", re.I)
-DELEGATES = re.compile(r"\b(?:ICE|Homeland Security|Immigration and Customs Enforcement)\b[^.]{0,40}\bdelegat\w*\b"
-                       r"[^.]{0,160}\bto perf\w* (?:certain |specified |limited )?immigration "
-                       r"(?:enforcement |officer )?functions", re.I)
 
 
 def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> None:
@@ -549,8 +548,10 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
         return
     # An approval stamp or a filing line may come before the agreement's own title; an addendum or a
     # page that names no statute still delegates immigration functions in so many words.
-    titled = rules.pattern("agreement_title").search("\n".join(lines[:6]))
-    under_287g = rules.pattern("agreement_statute").search(flat) or DELEGATES.search(flat)
+    # A scan may break the title a word a line ("MEMORANDUM / OF / AGREEMENT").
+    titled = rules.pattern("agreement_title").search("\n".join(lines[:6])) \
+        or rules.pattern("agreement_title").search(" ".join(lines[:12]))
+    under_287g = rules.pattern("agreement_statute").search(flat) or rules.pattern("agreement_delegates").search(flat)
     found = rules.pattern("agreement_delegation").search(flat)
     if titled and under_287g and found:
         start = max(0, flat.rfind(".", 0, found.start()) + 1)
@@ -734,11 +735,14 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
     # use city funds to enforce federal immigration law") promises without binding anyone.
     # So does one whose title declares protective intent ("affirming the City as a welcoming city that
     # serves its residents regardless of immigration status") and binds no one to anything.
+    # And one whose title only calls on others to protect.
     title = _long_title(text)
     recited = bool(instrument) and (any((_is_recital_text(u) or u.preamble) and p["recital_commitment"].search(u.plain)
                                         for u in parts)
                                     or bool(p["protective_intent"].search(title))
-                                    or bool(p["recital_commitment"].search(title)))
+                                    or bool(p["recital_commitment"].search(title))
+                                    or bool(p["protective_call"].search(title)
+                                            and not p["opposes_protection"].search(title)))
     if instrument and (substantive or hortatory_immigration or recited):
         add("loophole.non-binding", None, "an instrument easily withdrawn (resolution, order or memo)",
             instrument)

@@ -480,6 +480,7 @@ QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "
                         "\u2212": "-", "\u2028": "\n", "\u2029": "\n", "\u0085": "\n", "\u000b": "\n"})
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
              "\ufb06": "st"}
+MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?=\S)", re.M)
 PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*-)?\s*$", re.I)
 
 
@@ -506,6 +507,9 @@ def normalize(text: str) -> tuple[str, list[str]]:
     # A word broken across a line end: "enforce-\nment" -> "enforcement", "FURTH-\nERANCE" ->
     # "FURTHERANCE" (not "non-\nPublic").
     text = re.sub(r"(?<=[a-z])-\n[ \t]*(?=[a-z])|(?<=[A-Z]{2})-\n[ \t]*(?=[A-Z]{2})", "", text)
+    # A code copied from a Markdown page into plain text keeps its heading marks ("###### Sec. 10-101.
+    # Purpose."): the heading is the words after them.
+    text = MARKDOWN_HEADING.sub("", text)
     # Justified print's runs of spaces between words ("SHALL  ADOPT  ANY"); indentation is kept.
     text = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)
     text = text.replace("\f", "\n")

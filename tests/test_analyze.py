@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from drafter.analyze import analyze_text, units
+from drafter.analyze import analyze_file, analyze_text, units
 from drafter.cli import cli
 
 from .conftest import ROOT
@@ -929,3 +929,59 @@ def test_a_detention_agreement_scanned_a_word_a_line_is_a_mandate() -> None:
                 "WAKE COUNTY This agreement is entered into between the Marshals Service and Wake County for the "
                 "detention and care of federal prisoners.").split()
     assert not analyze_text("\n".join(marshals)).mandates_cooperation
+
+
+def test_a_287g_agreement_scanned_a_word_a_line_that_names_no_statute_mandates() -> None:
+    """The opening of a 287(g) agreement whose scan broke its title over lines and glued words together:
+    ICE authorizes local personnel to perform immigration enforcement functions."""
+    scanned = ("Pine County Sheriff's Office\nMEMORANDUM\nOF\nAGREEMENT\nThis Memorandum\nof\nAgreement (MOA) "
+               "constitutes an agreement between United StatesImmigration and Customs Enforcement (ICE) and the "
+               "Pine County Sheriff's Office, pursuant to which ICE authorizes up to a maximum of 12 nominated, "
+               "trained, and certified personnel to perform certain immigration enforcementfunctions as specified "
+               "herein.\n")
+    assert analyze_text(scanned).mandates_cooperation
+    ended = scanned.replace("ICE authorizes", "the parties end the authority of")
+    assert not analyze_text(ended).mandates_cooperation
+
+
+@pytest.mark.parametrize(("text", "mandates"), [
+    ("A bill\n\nTO AMEND THE CODE OF LAWS BY ADDING SECTION 23-1-260 SO AS TO PROVIDE LAW ENFORCEMENT AGENCIES "
+     "OPERATING CORRECTIONAL FACILITIES SHALL ENTER INTO WRITTEN AGREEMENTS WITH FEDERAL IMMIGRATION ENFORCEMENT "
+     "AGENCIES TO PARTICIPATE IN THE IMMIGRATION PROGRAMS.\n\nBe it enacted by the General Assembly:\n"
+     "SECTION 1. Definitions.\n", True),
+    ("A bill\n\nTO AMEND THE CODE OF LAWS BY ADDING SECTION 23-1-260 SO AS TO PROVIDE THAT NO LAW ENFORCEMENT "
+     "AGENCY SHALL ENTER INTO AN AGREEMENT WITH FEDERAL IMMIGRATION ENFORCEMENT AGENCIES.\n\n"
+     "Be it enacted by the General Assembly:\nSECTION 1. Definitions.\n", False),
+])
+def test_a_long_title_to_amend_a_code_so_as_to_require_immigration_agreements(text: str, mandates: bool) -> None:
+    assert analyze_text(text).mandates_cooperation is mandates
+
+
+@pytest.mark.parametrize("text", [
+    "The Sheriff will not honor voluntary detainer requests. Nothing in this statement will preclude county "
+    "offices from assisting in lawful criminal investigations.\n",
+    "The Board of Selectmen hereby adopts the following policies.\nI. No officer shall hold any person on an "
+    "immigration detainer.\n",
+    "Type: Resolution Status: ADOPTED\nTitle: Calling on the Mayor to issue an Executive Order prohibiting all "
+    "City departments from asking about the citizenship or immigration status of any person.\n",
+])
+def test_statements_policy_votes_and_calls_on_others_bind_no_one(text: str) -> None:
+    assert "loophole.non-binding" in _ids(analyze_text(text))
+
+
+def test_markdown_heading_marks_do_not_hide_a_codes_sections(tmp_path: Path) -> None:
+    path = tmp_path / "code.txt"  # a code copied from a Markdown page into plain text
+    path.write_text("##### ARTICLE IV. PROHIBITION ON BIASED POLICING\n\n###### Sec. 10-103. Prohibitions.\n\n"
+                    "(a) Racial profiling is prohibited in the enforcement of the law by any employee.\n")
+    result = analyze_file(path)
+    assert {"policing.fair-impartial", "structure.no-reversal"} <= _ids(result)
+    assert next(f for f in result.provisions if f.id == "policing.fair-impartial").location.startswith("§ 10-103")
+
+
+def test_staff_who_do_not_assist_or_admit_agents_in_a_memo_about_immigration_enforcement() -> None:
+    memo = ("About Immigration Enforcement and Patient Privacy\n\nDear team,\n\nAt our clinics, our mission is to "
+            "provide health care. Our staff do not assist with enforcement actions. We do not allow access to "
+            "nonpublic areas of our facilities without a valid judicial warrant.\n")
+    assert {"detainer.no-joint-operations", "access.facilities-judicial-warrant"} <= _ids(analyze_text(memo))
+    other = memo.replace("Immigration Enforcement", "Fire Safety")
+    assert not {"detainer.no-joint-operations", "access.facilities-judicial-warrant"} & _ids(analyze_text(other))
