@@ -75,7 +75,7 @@ def _sample_context(library: Library, clause: Clause | None,
                          "withheld": [], "oversight_body": "City Council", "acts_as": "city",
                          "presiding_officer": "Mayor", "executive": "Mayor",
                          "clerk": "City Clerk", "legal_officer": "City Attorney",
-                         "instrument": "Ordinance", "jail": "", "probation": ""},
+                         "instrument": "Ordinance", "enactment": "ordinance", "jail": "", "probation": ""},
         "this_law": "this chapter", "ref": ref, "cite": cite,
     }
     if clause is not None:

@@ -53,6 +53,14 @@ def with_article(full_name: str) -> str:
 _NAMED_OF = re.compile(r"^(?:[A-Z][a-z]+ )+(?:and [A-Z][a-z]+ )?of ")
 
 
+def enactment(instrument: str, kind: str) -> str:
+    """How the body makes law, as a draft says it ("by ordinance", "by resolution", "by local law"):
+    a legislature by statute, a council whose instrument is an Act by law."""
+    if kind == "state":
+        return "statute"
+    return "law" if instrument.lower() == "act" else instrument.lower()
+
+
 def jurisdiction_context(selection: Selection) -> Mapping[str, Any]:
     """The ``jurisdiction`` template variable (documented in docs/clause-format.md).
 
@@ -89,6 +97,7 @@ def jurisdiction_context(selection: Selection) -> Mapping[str, Any]:
         "clerk": fill(form.clerk),
         "legal_officer": fill(form.legal_officer),
         "instrument": form.instrument,
+        "enactment": enactment(form.instrument, j.kind),
         "police": strip_illegal(j.police or ""),
         "sheriff": strip_illegal(j.sheriff or ""),
         "jail": strip_illegal(j.jail or ""),

@@ -16,7 +16,7 @@ import pytest
 from drafter.core import answers_from_mapping
 from drafter.library import load_library
 from drafter.models import KINDS, US_STATES, JurisdictionAnswers
-from drafter.render import build_document, form_text
+from drafter.render import build_document, enactment, form_text
 from drafter.resolve import resolve
 from drafter.writers.markdown import MarkdownWriter
 
@@ -113,6 +113,31 @@ def test_known_bugs_fixed() -> None:
     text = build({"name": "Manchester", "kind": "city", "state": "NH"})[0]
     assert "be it ordained by the Board of Mayor and Aldermen of the City of Manchester" in text
     assert "City Council" not in text
+
+
+def _legislates_otherwise() -> list[tuple[str, str]]:
+    """Jurisdictions whose body enacts something other than an ordinance (a resolution, a local law, a
+    state's statute)."""
+    return [(state, kind) for state, kind in cases()
+            if LIBRARY.forms[kind].for_state(state).instrument.lower() != "ordinance"]
+
+
+@pytest.mark.parametrize(("state", "kind"), _legislates_otherwise(), ids=lambda v: v)
+def test_a_body_that_legislates_by_resolution_is_never_told_to_act_by_ordinance(state: str, kind: str) -> None:
+    # the cite-and-release list a body may extend, in the strongest preset that has it
+    plain = _plain(build({"name": "Springfield", "kind": kind, "state": state}, preset="strongest")[0])
+    instrument = enactment(LIBRARY.forms[kind].for_state(state).instrument, kind)  # "resolution", "statute"
+    assert not re.search(r"\bby ordinance\b|\bthis ordinance\b|\ban ordinance that\b", plain, re.I)
+    if "adds to this section by" in plain:  # the cite-and-release list, where the preset has it
+        assert f"adds to this section by {instrument}." in plain
+    assert f"adds to this definition by {instrument}." in plain
+
+
+def test_kansas_counties_legislate_by_resolution() -> None:
+    plain = _plain(build({"name": "Douglas", "kind": "county", "state": "KS"}, preset="strongest")[0])
+    assert "RESOLUTION NO." in plain
+    assert "be it resolved by the board of county commissioners of douglas county, kansas" in plain.lower()
+    assert "by resolution adopted after public notice and hearing" in plain
 
 
 @pytest.mark.parametrize("kind", KINDS)
