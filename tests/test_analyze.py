@@ -987,3 +987,22 @@ def test_staff_who_do_not_assist_or_admit_agents_in_a_memo_about_immigration_enf
     assert {"detainer.no-joint-operations", "access.facilities-judicial-warrant"} <= _ids(analyze_text(memo))
     other = memo.replace("Immigration Enforcement", "Fire Safety")
     assert not {"detainer.no-joint-operations", "access.facilities-judicial-warrant"} & _ids(analyze_text(other))
+
+
+@pytest.mark.parametrize(("sentence", "pid"), [
+    ("The Police Department will only inquire into an individual's immigration status under the circumstances "
+     "described in this section.", "info.no-status-inquiry"),
+    ("The University will not enter into agreements with any federal agency for the enforcement of federal "
+     "immigration law.", "detainer.no-287g"),
+    ("Personal health information will not be shared with local police or Immigration and Customs Enforcement "
+     "unless a valid court order requires it.", "info.no-personal-data"),
+])
+def test_limits_in_the_words_of_police_campus_and_hospital_policies(sentence: str, pid: str) -> None:
+    assert pid in _ids(analyze_text(f"Sec. 1. {sentence}\n"))
+
+
+def test_a_departments_policy_to_assist_immigration_authorities_mandates() -> None:
+    text = ("Department Immigration Policy\n\nIt is the Department's policy to assist immigration authorities when "
+            "requested. This usually involves prisoners in our custody who are the subject of detainers.\n")
+    assert analyze_text(text).mandates_cooperation
+    assert not analyze_text(text.replace("policy to assist", "policy not to assist")).mandates_cooperation
