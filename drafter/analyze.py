@@ -549,8 +549,8 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
     # An approval stamp or a filing line may come before the agreement's own title; an addendum or a
     # page that names no statute still delegates immigration functions in so many words.
     # A scan may break the title a word a line ("MEMORANDUM / OF / AGREEMENT").
-    titled = rules.pattern("agreement_title").search("\n".join(lines[:6])) \
-        or rules.pattern("agreement_title").search(" ".join(lines[:12]))
+    title_pattern = rules.pattern("agreement_title")
+    titled = title_pattern.search("\n".join(lines[:6])) or title_pattern.search(" ".join(lines[:12]))
     under_287g = rules.pattern("agreement_statute").search(flat) or rules.pattern("agreement_delegates").search(flat)
     found = rules.pattern("agreement_delegation").search(flat)
     if titled and under_287g and found:
