@@ -654,7 +654,8 @@ def instrument_named(text: str, rules: AnalyzerRules) -> str | None:
 def _negated(text: str, start: int) -> bool:
     """Whether the words before ``start`` negate the duty that follows ("No officer shall ...")."""
     before = text[max(0, start - 90):start]
-    clause = re.split(r"[;:]|\.\s", before)[-1]
+    # ", but shall verify ... with the federal government": "but" opens a clause the negation does not reach
+    clause = re.split(r"[;:]|\.\s|,\s*but\b", before)[-1]
     return bool(re.search(r"\b(?:no|not|nothing|neither|nor)\b(?!\s+(?:later|less|more|fewer|earlier))", clause,
                           re.I))
 

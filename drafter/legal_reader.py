@@ -681,6 +681,15 @@ DEFINITION = re.compile(r'^\W{0,3}(?:[Tt]he (?:term|phrase|words?)\s+)?(?:["\u20
 # The heading of a section (or glossary) whose entries are all definitions.
 DEFINITIONS_TITLE = re.compile(r"\b(?:definitions?|glossary|terms used|defined terms|meaning of (?:certain )?terms)\b",
                                re.I)
+# A pointer to a glossary kept elsewhere ("Specific meanings of bold terms ... can be found within the
+# University's policy definition glossary"): the section it heads goes on to rules, not definitions.
+GLOSSARY_ELSEWHERE = re.compile(r"\b(?:can be found|are found|are listed|see|refer to)\b[^.]{0,80}"
+                                r"\b(?:glossary|definitions)\b", re.I)
+
+
+def _defines_terms_below(title: str) -> bool:
+    """Whether a heading's words open a definitions section (not only point to a glossary elsewhere)."""
+    return bool(DEFINITIONS_TITLE.search(title)) and not GLOSSARY_ELSEWHERE.search(title)
 # Pennsylvania's statutes define a term as a heading in quotes: '"Commission." The Pennsylvania Commission ...';
 # a stored page may put a term in single quotes ("'Repeat offense' means ...").
 DEFINES = re.compile(r'["\u201c][^"\u201d]{1,80}["\u201d](?:\s*\([^)]*\))?\s*(?:means|includes|shall mean'
@@ -1003,7 +1012,7 @@ def units(text: str) -> list[Unit]:
             stack, root_lead, last_label, in_definition = [], None, {}, None
             findings_section = bool(re.search(r"\b(?:findings|whereas|recitals|preamble)\b", title, re.I))
             sentences = _heading_sentences(para.text)
-            definitions_section = bool(DEFINITIONS_TITLE.search(" ".join(s for s, is_title in sentences if is_title)))
+            definitions_section = _defines_terms_below(" ".join(s for s, is_title in sentences if is_title))
             rest = HEADING.match(para.text)
             # "§ 10-178 Immigration enforcement. a. Definitions. As used ...": only subsection a defines
             # terms; its definitions end where the next subsection of the same kind ("b.") begins.
@@ -1029,7 +1038,7 @@ def units(text: str) -> list[Unit]:
                     in_definition = 0  # its list defines terms; subsection 2 ends the definitions
             continue
         if not para.label and _bare_heading(para.text):  # "DEFINITIONS", "PROCEDURES" alone on a line
-            definitions_section = bool(DEFINITIONS_TITLE.search(para.text))
+            definitions_section = _defines_terms_below(para.text)
         if definitions_section and in_definition is None and not _defines(para.text) and COMMANDS.search(para.text):
             definitions_section = False  # "a. Equal treatment. The City will ...": a rule, the glossary has ended
         where = _where(section, para.line)
