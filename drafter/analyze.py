@@ -112,6 +112,12 @@ GLOSSARY_ENTRY = re.compile(r"^\W{0,3}[A-Z][\w()'\-]*(?:[ \-](?:[A-Z0-9][\w()'\-
                             r"{0,7}\s?(?::\s+\S|\.$|\s+-\s+\S)")
 # A purpose heading or field ("PURPOSE:", "1. PURPOSE", "Purpose: To require ...").
 PURPOSE_LINE = re.compile(r"^\W*(?:[\dIVX]{1,4}[.)]?\s+)?purpose\b", re.I)
+SHOULD_NOT = re.compile(r"\bshould (?:not|never)\b", re.I)
+WISHES = re.compile(r"\b(?:believes?|encourag\w*|urg\w*|calls? (?:on|upon)|requests?|hopes?|recommends?)\b", re.I)
+INSTRUMENT_TITLE = re.compile(r"\b(?:A|AN) (?:RESOLUTION|ORDINANCE)\b(?! (?:NO|NUMBER)\b)", re.I)
+# A department's order or a lawyer's memo, whose header lists the laws it refers to.
+CITING_FORM = re.compile(r"\b(?:MEMORANDUM|PROCEDURAL INSTRUCTION|GENERAL ORDER|SPECIAL ORDER|DIRECTIVE"
+                         r"|POLICE DEPARTMENT|SHERIFF'?S? (?:OFFICE|DEPARTMENT)|REFERENCES?)\b")
 UNCODIFIED = re.compile(r"\b(?:ORDINANCE NO|AN ORDINANCE|BE IT ORDAINED|RESOLUTION|RESOLVED|EXECUTIVE ORDER"
                         r"|GENERAL ORDER|SPECIAL ORDER|COMMAND ORDER|MEMORANDUM|DIRECTIVE|POLICY)\b", re.I)
 
@@ -222,6 +228,11 @@ def _fits(rule: Rule, unit: Unit, modality: frozenset[str], document: dict[int, 
         return False
     if rule.modality == "binding":
         return bool(modality & {"prohibit", "duty"})
+    if rule.modality == "prohibit" and "hortatory" in modality and SHOULD_NOT.search(text) \
+            and not WISHES.search(text):
+        # "officers should not ask ...": a rule stated, if only hortatorily (non-binding); not a council's
+        # wish that they should not ("believes that officers should not ...")
+        return True
     return rule.modality in modality
 
 
@@ -369,7 +380,10 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                                                 first.location, "a definitions section")
     order = list(rules.provisions)
     result.loopholes = _loopholes(operative, parts, text, seen, hollow, rules, binding)
-    for unit in operative:
+    # A resolution's or ordinance's own title says what it does ("A RESOLUTION authorizing and directing the
+    # City Manager to enter into an agreement with ICE"), as its resolving clause would.
+    titles = [u for u in parts if u.preamble and not u.recital and INSTRUMENT_TITLE.search(u.text[:60])]
+    for unit in operative + titles:
         if _is_recital_text(unit):
             continue
         for mandate in rules.mandates:
@@ -533,15 +547,21 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
         opening = " ".join(lines[:30])  # a scan read a word or two a line: its title runs over many lines
     flat = re.sub(r"\s+", " ", text)
     # An agreement to hold people for ICE (detention beds) is cooperation in itself.
+    # A resolution approving it may come first: the agreement's title then stands alone on a later line.
+    titled_below = any(len(line.split()) <= 6 and rules.pattern("detention_agreement_title").search(line.strip())
+                       for line in lines[3:40])
     if rules.pattern("detention_agreement_party").search(flat[:2000]) \
-            and (rules.pattern("detention_agreement_title").search(opening) or _ocr_titled(opening, rules)):
+            and (rules.pattern("detention_agreement_title").search(opening) or _ocr_titled(opening, rules)
+                 or titled_below):
         result.mandate_evidence.append(Finding("mandate", _clip(flat[:200]), "whole text",
                                                "an agreement to detain people for immigration authorities"))
         return
     # A section of a state law that bans sanctuary policies, named in the opening lines.
     head = "\n".join(text.strip().splitlines()[:4])
     cited = rules.pattern("anti_sanctuary_citation").search(head)
-    if cited and rules.pattern("anti_sanctuary_context").search(head):
+    # ... not one a department's order or a lawyer's memo lists among its references
+    if cited and rules.pattern("anti_sanctuary_context").search(head) \
+            and not CITING_FORM.search(head[:cited.start()]):
         result.mandate_evidence.append(Finding("mandate", _clip(flat[:200]), "whole text",
                                                "a section of a state law that bans sanctuary policies or "
                                                "requires cooperation (" + cited.group(0) + ")"))
@@ -754,10 +774,13 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
     if permitted and len(permitted) == len(substantive):
         add("loophole.non-binding", None, "its protections are only permitted ('may'), never required",
             found[permitted[0]].evidence)
-    if holds and "info.no-release-info" not in found:
+    # Silence on release information is no notification gap (docs/analyzer-labels.md): reading it as one
+    # was wrong 18 times in 22 on the tuning texts. Words that let or make the jail tell immigration
+    # authorities are (loopholes.yaml), and so is a savings clause that keeps "any information" open.
+    if holds and "info.no-release-info" not in found and "loophole.broad-savings-clause" in out:
         add("loophole.notification-gap", None,
-            "holds are refused but release dates and custody information are not protected",
-            found["detainer.no-hold"].evidence)
+            "holds are refused but a savings clause keeps any information, release dates included, open",
+            out["loophole.broad-savings-clause"].evidence)
     # A single department bound, others (police, probation) left out.
     if holds and not instrument:
         evidence = [u for u in operative if not u.definition and not _is_recital_text(u)

@@ -1006,3 +1006,53 @@ def test_a_departments_policy_to_assist_immigration_authorities_mandates() -> No
             "requested. This usually involves prisoners in our custody who are the subject of detainers.\n")
     assert analyze_text(text).mandates_cooperation
     assert not analyze_text(text.replace("policy to assist", "policy not to assist")).mandates_cooperation
+
+
+def test_a_pointer_to_a_glossary_elsewhere_does_not_make_the_rules_below_it_definitions() -> None:
+    text = ("Verification of Lawful Presence\n"
+            "1.0 Specific meanings of bold terms in this policy can be found within the University's policy "
+            "glossary by following the link below.\n"
+            "This policy applies to all students. In doing so, staff shall not attempt to independently verify the "
+            "immigration status of any alien, but shall verify any alien's immigration status with the federal "
+            "government pursuant to 8 U.S.C. 1373(c).\n")
+    result = analyze_text(text)
+    assert result.mandates_cooperation  # ", but shall verify": the negation before "but" does not reach it
+    assert "info.no-status-inquiry" not in {f.id for f in result.provisions}
+    glossary = text.replace("1.0 Specific meanings of bold terms in this policy can be found within the "
+                            "University's policy glossary by following the link below.", "1.0 Definitions.")
+    assert not analyze_text(glossary).mandates_cooperation  # a real definitions section is not operative
+
+
+def test_silence_on_release_dates_is_no_notification_gap_but_a_savings_clause_for_any_information_is() -> None:
+    silent = "Sec. 1. The jail shall not hold any person on an immigration detainer.\n"
+    assert "loophole.notification-gap" not in {f.id for f in analyze_text(silent).loopholes}
+    shared = silent + ("Sec. 2. The Department will continue its cooperation with ICE officials and provide requested "
+                       "information regarding persons in custody.\n")
+    assert "loophole.notification-gap" in {f.id for f in analyze_text(shared).loopholes}
+
+
+@pytest.mark.parametrize(("text", "mandates"), [
+    ("RESOLUTION NO. R-2005-191\nA RESOLUTION authorizing and directing the City Manager to enter into an agreement "
+     "with Immigration and Customs Enforcement (ICE) for the reimbursement of overtime in a joint operation.\n", True),
+    ("RESOLUTION NO. R-2005-191\nA RESOLUTION directing the City Manager to terminate the agreement with Immigration "
+     "and Customs Enforcement (ICE) for the reimbursement of overtime in a joint operation.\n", False),
+    ("Resolution 88-11\nRESOLUTION NO. 88-11\nBE IT RESOLVED that the City Manager is authorized to execute the "
+     "attached agreement.\nPASSED this 11th day of April.\nINTERGOVERNMENTAL SERVICE AGREEMENT\nPURPOSE\nThe purpose "
+     "of this agreement is a relationship between the Immigration and Naturalization Service and the City for the "
+     "detention of aliens.\n", True),
+    ("The Salt Lake County Jail interacts with ICE by:\n1. accepting properly documented ICE detainer requests; and\n"
+     "2. releasing individuals subject to ICE detainer to federal custody.\n", True),
+    ("The Salt Lake County Jail stopped honoring ICE detainer requests in 2014.\n", False),
+    ("PROCEDURAL INSTRUCTION 14-11 REFERENCE Missouri Revised Statute Section 67.307\nI. INTRODUCTION This instruction "
+     "guides members in contacts with foreign nationals.\n", False),
+])
+def test_resolutions_agreements_and_jail_practice_that_cooperate(text: str, mandates: bool) -> None:
+    assert analyze_text(text).mandates_cooperation is mandates
+
+
+def test_should_not_states_a_protection_that_binds_no_one_but_a_councils_wish_does_not() -> None:
+    found = analyze_text("Officers should not ask any community member for their immigration status.\n")
+    assert "info.no-status-inquiry" in {f.id for f in found.provisions}
+    assert "loophole.non-binding" in {f.id for f in found.loopholes}
+    wish = analyze_text("The Council believes that officers should not ask anyone about immigration status.\n")
+    assert "info.no-status-inquiry" not in {f.id for f in wish.provisions}
