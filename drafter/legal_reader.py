@@ -796,7 +796,9 @@ def _paragraphs(text: str) -> list[_Para]:
                 and not re.search(r"\b(?:of|the|and|or|to|a|an|for|in|on|by|with|from|that|which|who|shall|must|may"
                                   r"|will)\s*$", tail, re.I) \
                 and SENTENCE_OPENING.match(stripped) and len(stripped.split()) >= 6
-            recital = stripped.startswith(("WHEREAS", "Whereas,"))  # a recital opens its own paragraph
+            # a recital, and a resolving or enacting clause, open their own paragraph
+            recital = stripped.startswith(("WHEREAS", "Whereas,", "NOW, THEREFORE", "NOW THEREFORE", "BE IT RESOLVED",
+                                           "BE IT FURTHER RESOLVED", "BE IT ORDAINED", "BE IT ENACTED"))
             glue = not caps and not listed and not catchline and not titled_line and not recital and (
                 not TERMINAL.search(tail) or stripped[:1].islower() or abbreviated
                 or (indent > 0 and indent >= last.indent and bool(last.label or last.indent > 0)))
@@ -952,7 +954,8 @@ INLINE_SECTION = re.compile(r"(?<=[.;:][ \t])[ \t]*(?=(?:SECTION|Section|SEC\.|S
 # A resolution flattened onto one line: each recital and resolving clause starts its own line.
 INLINE_RECITAL = re.compile(r"(?:(?<=[.;:][ \t])|(?<=[ \t]and[ \t]))[ \t]*(?=WHEREAS\b|NOW,? THEREFORE\b|"
                             r"BE IT (?:FURTHER )?(?:RESOLVED|ORDAINED|ENACTED)\b)"
-                            r"|(?<=[A-Z][ \t])(?=WHEREAS ?,)")  # after a title in capitals
+                            r"|(?<=[A-Z][ \t])(?=WHEREAS ?,)"  # after a title in capitals
+                            r"|(?<=,[ \t])(?=BE IT (?:FURTHER )?(?:RESOLVED|ORDAINED|ENACTED)\b)")  # "therefore, BE IT"
 
 
 def split_inline_items(text: str) -> str:

@@ -763,3 +763,13 @@ def test_a_chapters_table_of_sections_is_not_its_sections() -> None:
     assert "structure.severability" not in found and "structure.definitions" in found
     assert "structure.severability" in ids(analyze_text(text + "5.30.060 Severability.\nIf any part of this "
                                                               "chapter is held invalid, the rest stays in effect.\n"))
+
+
+def test_a_resolving_clause_run_into_the_last_recital_is_its_own_operative_unit() -> None:
+    text = ("WHEREAS, the City would benefit from cooperation in the action proposed, therefore, BE IT RESOLVED BY "
+            "THE CITY COUNCIL: The City Manager is hereby authorized to execute the attached agreement.\n")
+    recital, resolved = units(text)
+    assert recital.recital and recital.text.startswith("WHEREAS")
+    assert not resolved.recital and resolved.text.startswith("BE IT RESOLVED")
+    wrapped = "WHEREAS, the City would benefit,\nBE IT RESOLVED: The Manager shall sign the agreement.\n"
+    assert [u.recital for u in units(wrapped)] == [True, False]
