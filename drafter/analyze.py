@@ -546,13 +546,12 @@ def _agreement_mandate(text: str, rules: AnalyzerRules, result: Analysis) -> Non
     if sum(len(line.split()) for line in lines[:20]) <= 2 * min(20, len(lines)):
         opening = " ".join(lines[:30])  # a scan read a word or two a line: its title runs over many lines
     flat = re.sub(r"\s+", " ", text)
-    # An agreement to hold people for ICE (detention beds) is cooperation in itself.
-    # A resolution approving it may come first: the agreement's title then stands alone on a later line.
-    titled_below = any(len(line.split()) <= 6 and rules.pattern("detention_agreement_title").search(line.strip())
-                       for line in lines[3:40])
+    # An agreement to hold people for ICE (detention beds) is cooperation in itself. A resolution approving
+    # it may come first: the agreement's title then stands alone on a later line.
+    detention_title = rules.pattern("detention_agreement_title")
     if rules.pattern("detention_agreement_party").search(flat[:2000]) \
-            and (rules.pattern("detention_agreement_title").search(opening) or _ocr_titled(opening, rules)
-                 or titled_below):
+            and (detention_title.search(opening) or _ocr_titled(opening, rules)
+                 or any(len(line.split()) <= 6 and detention_title.search(line.strip()) for line in lines[3:40])):
         result.mandate_evidence.append(Finding("mandate", _clip(flat[:200]), "whole text",
                                                "an agreement to detain people for immigration authorities"))
         return

@@ -687,15 +687,19 @@ GLOSSARY_ELSEWHERE = re.compile(r"\b(?:can be found|are found|are listed|see|ref
                                 r"\b(?:glossary|definitions)\b", re.I)
 
 
-def _defines_terms_below(title: str) -> bool:
-    """Whether a heading's words open a definitions section (not only point to a glossary elsewhere)."""
-    return bool(DEFINITIONS_TITLE.search(title)) and not GLOSSARY_ELSEWHERE.search(title)
 # Pennsylvania's statutes define a term as a heading in quotes: '"Commission." The Pennsylvania Commission ...';
 # a stored page may put a term in single quotes ("'Repeat offense' means ...").
 DEFINES = re.compile(r'["\u201c][^"\u201d]{1,80}["\u201d](?:\s*\([^)]*\))?\s*(?:means|includes|shall mean'
                      r'|has the (?:same )?meaning|(?:does|shall) not include|(?:is|shall be) defined as)\b'
                      r'|["\u201c][A-Z][^"\u201d]{0,60}\.["\u201d]\s+(?-i:The|A|An|As defined|Any)\b'
                      r"|(?<!\w)['\u2018][^'\u2019\n]{1,60}['\u2019]\s*(?:means|includes|shall mean)\b", re.I)
+
+
+def _defines_terms_below(title: str) -> bool:
+    """Whether a heading's words open a definitions section (not only point to a glossary elsewhere)."""
+    return bool(DEFINITIONS_TITLE.search(title)) and not GLOSSARY_ELSEWHERE.search(title)
+
+
 PROVISO = re.compile(r"(?:^|[,;:(]\s*|\s)(unless\b|except\b|excepting\b|other than\b"
                      r"|provided(?:,)? (?:however,? )?that\b|notwithstanding\b|but not\b|subject to\b)", re.I)
 CROSS_REF = re.compile(r"\b(?:sub)?(?:section|subsection|subdivision|paragraph|§+|sec\.?)\s*"
@@ -797,8 +801,7 @@ def _paragraphs(text: str) -> list[_Para]:
                                   r"|will)\s*$", tail, re.I) \
                 and SENTENCE_OPENING.match(stripped) and len(stripped.split()) >= 6
             # a recital, and a resolving or enacting clause, open their own paragraph
-            recital = stripped.startswith(("WHEREAS", "Whereas,", "NOW, THEREFORE", "NOW THEREFORE", "BE IT RESOLVED",
-                                           "BE IT FURTHER RESOLVED", "BE IT ORDAINED", "BE IT ENACTED"))
+            recital = stripped.startswith(("WHEREAS", "Whereas,")) or bool(RESOLVING_CLAUSE.match(stripped))
             glue = not caps and not listed and not catchline and not titled_line and not recital and (
                 not TERMINAL.search(tail) or stripped[:1].islower() or abbreviated
                 or (indent > 0 and indent >= last.indent and bool(last.label or last.indent > 0)))
@@ -951,9 +954,10 @@ INLINE_SECTION = re.compile(r"(?<=[.;:][ \t])[ \t]*(?=(?:SECTION|Section|SEC\.|S
                             r"[A-Z\"\u201c(])")
 
 
-# A resolution flattened onto one line: each recital and resolving clause starts its own line.
-INLINE_RECITAL = re.compile(r"(?:(?<=[.;:][ \t])|(?<=[ \t]and[ \t]))[ \t]*(?=WHEREAS\b|NOW,? THEREFORE\b|"
-                            r"BE IT (?:FURTHER )?(?:RESOLVED|ORDAINED|ENACTED)\b)"
+# A resolving or enacting clause opens its own paragraph; in a resolution flattened onto one line, each
+# recital and resolving clause starts its own line.
+RESOLVING_CLAUSE = re.compile(r"NOW,? THEREFORE\b|BE IT (?:FURTHER )?(?:RESOLVED|ORDAINED|ENACTED)\b")
+INLINE_RECITAL = re.compile(rf"(?:(?<=[.;:][ \t])|(?<=[ \t]and[ \t]))[ \t]*(?=WHEREAS\b|{RESOLVING_CLAUSE.pattern})"
                             r"|(?<=[A-Z][ \t])(?=WHEREAS ?,)"  # after a title in capitals
                             r"|(?<=,[ \t])(?=BE IT (?:FURTHER )?(?:RESOLVED|ORDAINED|ENACTED)\b)")  # "therefore, BE IT"
 
