@@ -67,6 +67,8 @@ CONTRADICTED = {"loophole.no-enforcement": set(ENFORCING), "loophole.non-binding
                 "structure.no-reversal": {"loophole.non-binding"}}
 # What an instrument is as a whole (its form, its want of a remedy), not what one passage says.
 WHOLE_TEXT = ("loophole.non-binding", "loophole.no-enforcement", "structure.no-reversal")
+# What the statistical reader may add to a text that mandates cooperation: its form, not protections or gaps.
+MANDATE_READABLE = ("structure.findings", "structure.definitions", "structure.effective-date")
 # Provisions that work by themselves: conduct that is no longer a crime, or that a law says is met
 # with a citation, needs no one to enforce the change, and a savings clause protects no one, so none
 # calls for a remedy (loophole.no-enforcement). An order telling officers to do so still does.
@@ -115,6 +117,7 @@ PURPOSE_LINE = re.compile(r"^\W*(?:[\dIVX]{1,4}[.)]?\s+)?purpose\b", re.I)
 SHOULD_NOT = re.compile(r"\bshould (?:not|never)\b", re.I)
 WISHES = re.compile(r"\b(?:believes?|encourag\w*|urg\w*|calls? (?:on|upon)|requests?|hopes?|recommends?)\b", re.I)
 INSTRUMENT_TITLE = re.compile(r"\b(?:A|AN) (?:RESOLUTION|ORDINANCE)\b(?! (?:NO|NUMBER)\b)", re.I)
+NAMED_INSTRUMENT = re.compile(r"\b(?:RESOLUTION|ORDINANCE|Resolution|Ordinance)\b")
 # A department's order or a lawyer's memo, whose header lists the laws it refers to.
 CITING_FORM = re.compile(r"\b(?:MEMORANDUM|PROCEDURAL INSTRUCTION|GENERAL ORDER|SPECIAL ORDER|DIRECTIVE"
                          r"|POLICE DEPARTMENT|SHERIFF'?S? (?:OFFICE|DEPARTMENT)|REFERENCES?)\b")
@@ -393,6 +396,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
             if match:
                 result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location, mandate.why))
                 break
+    if not result.mandate_evidence:
+        _title_mandate(text, binding, rules, result)
     # Headings and an agreement's purpose stand in for operative words cut off from the text given;
     # a text that binds itself to protections is not read as a mandate from a heading that names one
     # (a draft's notes on state law: "Texas SB 8, 287(g) agreements required of sheriffs").
@@ -414,8 +419,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         reason = _binding_law(parts, text, seen, binding, rules)
         if reason:
             seen["structure.no-reversal"] = reason
-    if not result.mandates_cooperation:
-        _read_statistically(_reader(library), text, parts, seen, result, rules)
+    _read_statistically(_reader(library), text, parts, seen, result, rules)
     result.provisions = sorted(seen.values(), key=lambda f: order.index(f.id) if f.id in order else 99)
     result.missing = _missing({f.id for f in result.provisions}, library)
     return result
@@ -460,11 +464,21 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
     title = _long_title(text)
     opposes = bool(rules.pattern("opposes_protection").search(title))
     withdrawable = _withdrawable(text, rules)
-    for pid, (probability, first, end) in sorted(best_stretch.items()):
+    # Protections first: whether a loophole can be a gap depends on whether anything protects.
+    for pid, (probability, first, end) in sorted(best_stretch.items(), key=lambda item: (
+            not item[0].startswith(SUBSTANTIVE_AREAS), item[0])):
         is_loophole = pid.startswith("loophole.")
+        if result.mandates_cooperation and pid not in MANDATE_READABLE:
+            continue
         if pid in (loopholes if is_loophole else seen):
             continue
         if is_loophole and opposes:
+            continue
+        if is_loophole and not any(p.startswith(SUBSTANTIVE_AREAS) for p in seen) \
+                and ENACTED.search(text[:3000]) and not withdrawable:
+            # An ordinance or bill whose operative part is not in the text (its title, findings or
+            # definitions only) protects no one yet, so it has no gaps (docs/analyzer-labels.md);
+            # replaying the clean runs, the reader was wrong all five times it said otherwise.
             continue
         if pid in CONTRADICTED and CONTRADICTED[pid] & (set(seen) | loopholes):
             continue  # the rules found what rules this out
@@ -495,6 +509,23 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             loopholes.add(pid)
         else:
             seen[pid] = finding
+
+
+def _title_mandate(text: str, binding: set[str], rules: AnalyzerRules, result: Analysis) -> None:
+    """A resolution's or ordinance's long title read as one sentence: a scan may break it a word or a
+    line at a time ("APPROVING THE / MEMORANDUM OF / AGREEMENT WITH ... ICE"), which no one line says."""
+    if any(pid.startswith(PROTECTIVE_AREAS) for pid in binding):
+        return  # a text that binds itself to protections is not read as a mandate from its opening
+    title = re.split(r"\bWHEREAS\b", _long_title(text), maxsplit=1)[0]
+    if not NAMED_INSTRUMENT.search(title):  # "A RESOLUTION" may be glued to its number ("1212-09A RESOLUTION")
+        return
+    plain = _plain(title)
+    for mandate in rules.mandates:
+        if any(pid in binding for pid in mandate.unless_found):
+            continue
+        if any(_commands(plain, m.start()) for m in mandate.pattern.finditer(plain)):
+            result.mandate_evidence.append(Finding("mandate", _clip(title), "title", mandate.why))
+            return
 
 
 def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis) -> None:

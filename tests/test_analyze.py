@@ -1056,3 +1056,26 @@ def test_should_not_states_a_protection_that_binds_no_one_but_a_councils_wish_do
     assert "loophole.non-binding" in {f.id for f in found.loopholes}
     wish = analyze_text("The Council believes that officers should not ask anyone about immigration status.\n")
     assert "info.no-status-inquiry" not in {f.id for f in wish.provisions}
+
+
+@pytest.mark.parametrize(("text", "mandates"), [
+    # a resolution's title scanned a line or two at a time, its "A" glued to the number
+    ("RESOLUTION NO. 1212-09A RESOLUTION\nOFTHE\nMAYOR\nAND\nCOMMON COUNCIL\nOF\nTHE TOWN, APPROVING THEMEMORANDUM OF\n"
+     "AGREEMENT WITH UNITED STATES IMMIGRATION AND\nCUSTOMS ENFORCEMENT (ICE).WHEREAS,\nthe council finds it "
+     "desirable;\n", True),
+    ("RESOLUTION NO. 12\nA RESOLUTION OF THE TOWN COUNCIL APPROVING THE AGREEMENT WITH THE STATE\nDEPARTMENT OF "
+     "TRANSPORTATION.\nWHEREAS, the road needs repair;\n", False),
+    ("RESOLUTION NO. 2025-01\nA RESOLUTION OF THE CITY COUNCIL DECLARING THE CITY A NON-SANCTUARY\nCITY FOR ILLEGAL "
+     "IMMIGRATION\nWHEREAS, the city is a charter city;\n", True),
+    # a sheriff's letter asking to join 287(g), and a sheriff's page on the program it runs
+    ("April 1, 2008\nDear Assistant Secretary:\nI am writing to request participation in the Delegation of "
+     "Authority Program pursuant to 287 (g) of the Immigration and Nationality Act.\n", True),
+    ("287(g) Program\nThe deputies assigned to the program identify removable inmates under the supervision of an "
+     "ICE agent and place detainers on them for ICE.\n", True),
+    ("The Sheriff's Office does not place detainers on anyone for ICE.\n", False),
+    # a department told to call Customs and Border Protection about people found
+    ("II. PROCEDURE\n4. The dispatcher shall call the Miami Operation Center to contact the West Palm Beach Operation "
+     "Center of the US Customs and Border Patrol and provide the location.\n", True),
+])
+def test_approving_joining_and_running_287g_and_calling_border_patrol_cooperate(text: str, mandates: bool) -> None:
+    assert analyze_text(text).mandates_cooperation is mandates

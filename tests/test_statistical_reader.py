@@ -127,14 +127,27 @@ def test_the_reader_cites_no_definition_recital_or_permission(use) -> None:  # n
         assert "info.no-personal-data" not in {f.id for f in analyze.analyze_text(text).provisions}, sentence
 
 
-def test_a_rule_finding_is_kept_and_the_reader_never_reads_a_mandate(use) -> None:  # noqa: ANN001
-    use(stub({"detainer.no-hold": ("lantern", 30.0), "loophole.non-binding": ("lantern", 30.0)}))
+def test_a_rule_finding_is_kept_and_the_reader_reads_only_a_mandates_form(use) -> None:  # noqa: ANN001
+    use(stub({"detainer.no-hold": ("lantern", 30.0), "loophole.non-binding": ("lantern", 30.0),
+              "structure.findings": ("lantern", 30.0)}))
     text = f"Sec. 1. No officer shall hold a person on an immigration detainer or a lantern.\n{FILLER * 3}"
     found = {f.id: f for f in analyze.analyze_text(text).provisions}
     assert not found["detainer.no-hold"].by_reader  # the rule's finding, with the rule's reason
     mandate = f"Sec. 1. Each jail shall comply with every immigration detainer and lantern request.\n{FILLER * 3}"
     result = analyze.analyze_text(mandate)
-    assert result.mandates_cooperation and not [f for f in result.provisions + result.loopholes if f.by_reader]
+    # no protection or gap read into a mandate; its findings (a why, not a protection) may be
+    assert result.mandates_cooperation and not [f for f in result.loopholes if f.by_reader]
+    assert [f.id for f in result.provisions if f.by_reader] == ["structure.findings"]
+
+
+def test_an_ordinance_stored_without_its_operative_part_has_no_gaps(use) -> None:  # noqa: ANN001
+    use(stub({"loophole.no-enforcement": ("lantern", 30.0), "loophole.non-binding": ("lantern", 30.0)}))
+    recitals = "".join(f"WHEREAS, the lantern program serves residents {n}; {FILLER}\n" for n in range(3))
+    ordinance = f"AN ORDINANCE of the City Council relating to lanterns.\n{recitals}"
+    assert not analyze.analyze_text(ordinance).loopholes  # nothing protects yet, so nothing has a gap
+    resolution = f"A RESOLUTION of the City Council relating to lanterns.\n{recitals}"
+    assert {"loophole.no-enforcement", "loophole.non-binding"} <= {
+        f.id for f in analyze.analyze_text(resolution).loopholes}
 
 
 def test_too_few_words_are_left_to_the_rules(use) -> None:  # noqa: ANN001
