@@ -719,6 +719,7 @@ def _tail(text: str, size: int = 24) -> str:
     return text[-size:]
 
 
+TITLE_LINE_WORDS = 8  # a line of a title block: a name, a heading, a page's section label
 SENTENCE_OPENING = re.compile(r"(?:No|The|A|An|Any|Each|Every|All|Nothing|Unless|Except|If|When|Notwithstanding|Upon"
                               r"|This|These|Officers|Members|Employees|Personnel|Staff|Law enforcement)\s")
 
@@ -740,6 +741,9 @@ def _paragraphs(text: str) -> list[_Para]:
         pieces.clear()
 
     has_lower = False  # whether the open paragraph has a lower-case letter anywhere
+    # whether the open paragraph is only short lines so far: a stack of title lines ("Statement on ICE" /
+    # "Overview"), after which a line that opens as a sentence starts the text, not a wrapped line
+    short_lines = False
     after_blank = False
     field_line = False  # the open paragraph is a memo field ("To: Jail Staff")
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -796,7 +800,7 @@ def _paragraphs(text: str) -> list[_Para]:
                 and not re.search(r"\b(?:shall|must|may|will)\b", tail)
             # "Chapter 2.15 IMMIGRATION" or "Detainers" on a line of its own, then a rule that opens as rules
             # do ("No officer ...", "The Sheriff ..."): a title, not a wrapped sentence.
-            titled_line = len(pieces) == 1 and len(tail.split()) <= 6 and not TERMINAL.search(tail) \
+            titled_line = short_lines and len(tail.split()) <= 6 and not TERMINAL.search(tail) \
                 and not re.search(r"\b(?:of|the|and|or|to|a|an|for|in|on|by|with|from|that|which|who|shall|must|may"
                                   r"|will)\s*$", tail, re.I) \
                 and SENTENCE_OPENING.match(stripped) and len(stripped.split()) >= 6
@@ -808,6 +812,7 @@ def _paragraphs(text: str) -> list[_Para]:
             if glue:
                 joiner = "" if re.search(r"[a-z]-$", tail) and stripped[:1].islower() else " "
                 pieces.append(joiner + stripped)  # "non-" + "public" -> "non-public"
+                short_lines = short_lines and len(stripped.split()) <= TITLE_LINE_WORDS
                 has_lower = has_lower or bool(re.search(r"[a-z]", stripped))
                 continue
         close()
@@ -839,6 +844,7 @@ def _paragraphs(text: str) -> list[_Para]:
         out.append(para)
         pieces.append(para.text)
         has_lower = bool(re.search(r"[a-z]", para.text))
+        short_lines = len(para.text.split()) <= TITLE_LINE_WORDS
         open_para = True
     close()
     return [p for p in out if p.text or p.label]

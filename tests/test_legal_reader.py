@@ -773,3 +773,12 @@ def test_a_resolving_clause_run_into_the_last_recital_is_its_own_operative_unit(
     assert not resolved.recital and resolved.text.startswith("BE IT RESOLVED")
     wrapped = "WHEREAS, the City would benefit,\nBE IT RESOLVED: The Manager shall sign the agreement.\n"
     assert [u.recital for u in units(wrapped)] == [True, False]
+
+
+def test_a_stack_of_title_lines_does_not_swallow_the_first_sentence_below_it() -> None:
+    text = ("Sheriff's Office Statement on Immigration Concerns\nAlexandria Sheriff's Office Statement Regarding ICE\n"
+            "Overview\nThe Sheriff's Office does not collaborate with Immigration and Customs Enforcement (ICE). "
+            "Our involvement with ICE is limited to what the law requires.\n")
+    rule = next(u for u in units(text) if "does not collaborate" in u.text)
+    assert not rule.preamble and rule.line == 4
+    assert "detainer.no-joint-operations" in {f.id for f in analyze_text(text).provisions}
