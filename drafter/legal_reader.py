@@ -1162,9 +1162,10 @@ def units(text: str) -> list[Unit]:
 
 # A bill print's synopsis or analysis ("Synopsis: Immigration notice. Requires each sheriff to ...",
 # "Analysis by the Legislative Reference Bureau"): the legislature's summary of the bill, read like its
-# long title, not as enacted text.
+# long title, not as enacted text. So is a clerk's or staff "Explanation" above an ordinance's title in a
+# council's legislative record ("Explanation / This ordinance enacts new section 161.11 ...").
 SYNOPSIS = re.compile(r"^\W*(?:(?:synopsis|digest)\s*:|analysis by the legislative reference bureau\b"
-                      r"|legislative counsel'?s digest\b)", re.I)
+                      r"|legislative counsel'?s digest\b|explanation\s*:?\s*$)", re.I)
 
 
 def _context(paragraph: str) -> str:

@@ -782,3 +782,11 @@ def test_a_stack_of_title_lines_does_not_swallow_the_first_sentence_below_it() -
     rule = next(u for u in units(text) if "does not collaborate" in u.text)
     assert not rule.preamble and rule.line == 4
     assert "detainer.no-joint-operations" in {f.id for f in analyze_text(text).provisions}
+
+
+def test_a_staff_explanation_above_an_ordinance_is_not_its_text() -> None:
+    text = ("Explanation\nThis ordinance enacts new section 161.11. At this time, the Division of Police does not "
+            "enter into 287(g) agreements with Immigration and Customs Enforcement.\n"
+            "Title\nTo enact new section 161.11 of the City Codes.\nWHEREAS, the city is a welcoming city; and\n")
+    assert "detainer.no-287g" not in {f.id for f in analyze_text(text).provisions}
+    assert "detainer.no-287g" in {f.id for f in analyze_text(text.replace("Explanation\n", "")).provisions}
