@@ -674,7 +674,14 @@ def _withdrawable(text: str, rules: AnalyzerRules) -> bool:
         r"^\s*(?:chapter|title|article)\s+\d", header, re.I | re.M)
     # an agency's own policy; a code chapter may still call a section "County policy"
     return not chapter and bool(re.search(r"\b(?:policy|procedure|directive|manual|general order|command order"
-                                          r"|special order|memorandum|guidelines?)\b", header, re.I))
+                                          r"|special order|memorandum|guidelines?)\b", header, re.I)
+                                or BOARD_POLICY.search(text[:800]))
+
+
+# A school board's, college's or district's own numbered policy ("File: District Policy 1215"), which
+# its board may amend at any meeting.
+BOARD_POLICY = re.compile(r"\b(?:district|board|college|university|school) (?:policy|procedure|regulation)"
+                          r"\s+(?:no\.?\s*)?[A-Z]{0,4}-?\d", re.I)
 
 
 # A code chapter or an ordinance named in a text's opening lines; the words that enact law.

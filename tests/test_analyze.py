@@ -1079,3 +1079,15 @@ def test_should_not_states_a_protection_that_binds_no_one_but_a_councils_wish_do
 ])
 def test_approving_joining_and_running_287g_and_calling_border_patrol_cooperate(text: str, mandates: bool) -> None:
     assert analyze_text(text).mandates_cooperation is mandates
+
+
+def test_a_school_boards_numbered_policy_can_be_amended_at_any_meeting() -> None:
+    from drafter.analyze import _withdrawable
+    from drafter.analyzer_rules import builtin_rules
+
+    opening = ("1215: Federal Immigration Enforcement on District Property\n- Community\n"
+               "- Public Activities Involving Staff, Students or School Activities\n")
+    policy = opening + "File: District Policy 1215 (pdf)\nDistrict Policy 1215\n3.0 Sharing of Records.\n"
+    assert _withdrawable(policy, builtin_rules())  # so never no-reversal, and non-binding when it protects
+    code = opening + "Sec. 12-1215. Sharing of Records.\n"
+    assert not _withdrawable(code, builtin_rules())
