@@ -389,13 +389,9 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     for unit in operative + titles:
         if _is_recital_text(unit):
             continue
-        for mandate in rules.mandates:
-            if any(pid in binding for pid in mandate.unless_found):
-                continue
-            match = next((m for m in mandate.pattern.finditer(unit.plain) if _commands(unit.plain, m.start())), None)
-            if match:
-                result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location, mandate.why))
-                break
+        why = _mandate_commanded(unit.plain, binding, rules)
+        if why:
+            result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location, why))
     if not result.mandate_evidence:
         _title_mandate(text, binding, rules, result)
     # Headings and an agreement's purpose stand in for operative words cut off from the text given;
@@ -450,6 +446,8 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
     if len(TOKEN.findall(text)) < reader.min_words:
         return  # a few lines carry too few words to weigh; the rules read them
     whole = len(text) <= reader.passage_chars
+    if result.mandates_cooperation and not whole:
+        return  # a long text is read only for protections, and a mandate gets none from the reader
     stretches = [(1, text.count("\n") + 2, text)] if whole else passages(text, reader.passage_chars)
     best_stretch: dict[str, tuple[float, int, int]] = {}
     for first, end, passage in stretches:
@@ -519,13 +517,19 @@ def _title_mandate(text: str, binding: set[str], rules: AnalyzerRules, result: A
     title = re.split(r"\bWHEREAS\b", _long_title(text), maxsplit=1)[0]
     if not NAMED_INSTRUMENT.search(title):  # "A RESOLUTION" may be glued to its number ("1212-09A RESOLUTION")
         return
-    plain = _plain(title)
+    why = _mandate_commanded(_plain(title), binding, rules)
+    if why:
+        result.mandate_evidence.append(Finding("mandate", _clip(title), "title", why))
+
+
+def _mandate_commanded(plain: str, binding: set[str], rules: AnalyzerRules) -> str | None:
+    """Why the words command cooperation (the first mandate pattern found and not negated), if they do."""
     for mandate in rules.mandates:
         if any(pid in binding for pid in mandate.unless_found):
             continue
         if any(_commands(plain, m.start()) for m in mandate.pattern.finditer(plain)):
-            result.mandate_evidence.append(Finding("mandate", _clip(title), "title", mandate.why))
-            return
+            return mandate.why
+    return None
 
 
 def _headline_mandate(parts: list[Unit], rules: AnalyzerRules, result: Analysis) -> None:
