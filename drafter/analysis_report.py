@@ -63,11 +63,15 @@ def state_law_text(library: Library, state: str) -> list[str]:
     return lines
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def terminal_lines(analysis: Analysis, library: Library, source_name: str) -> list[tuple[str, str]]:
     """(text, style) lines for the terminal; no taxonomy ids."""
     describe = _describe(library)
-    out: list[tuple[str, str]] = [(f"{source_name}: {len(analysis.provisions)} protections, "
-                                   f"{len(analysis.loopholes)} loopholes", "bold")]
+    out: list[tuple[str, str]] = [(f"{source_name}: {_count(len(analysis.provisions), 'protection')}, "
+                                   f"{_count(len(analysis.loopholes), 'loophole')}", "bold")]
     for note in analysis.notes:
         out.append((f"  (reading: {note})", "dim"))
     if analysis.mandates_cooperation:

@@ -170,3 +170,10 @@ def test_an_ordinance_is_not_read_as_non_binding(use) -> None:  # noqa: ANN001
     assert "loophole.non-binding" not in {f.id for f in analyze.analyze_text(text).loopholes}
     memo = f"MEMORANDUM\nTo all staff.\n{TEXT}"
     assert "loophole.non-binding" in {f.id for f in analyze.analyze_text(memo).loopholes}
+
+
+def test_the_reports_first_line_counts_in_plain_english(use) -> None:  # noqa: ANN001
+    use(None)
+    one = analyze.analyze_text("Sec. 1. No officer shall hold a person on an immigration detainer.\n")
+    first = terminal_lines(one, load_library(), "policy.txt")[0][0]
+    assert first == "policy.txt: 1 protection, 1 loophole"  # a detainer rule with no remedy
