@@ -116,7 +116,6 @@ GLOSSARY_ENTRY = re.compile(r"^\W{0,3}[A-Z][\w()'\-]*(?:[ \-](?:[A-Z0-9][\w()'\-
 PURPOSE_LINE = re.compile(r"^\W*(?:[\dIVX]{1,4}[.)]?\s+)?purpose\b", re.I)
 SHOULD_NOT = re.compile(r"\bshould (?:not|never)\b", re.I)
 WISHES = re.compile(r"\b(?:believes?|encourag\w*|urg\w*|calls? (?:on|upon)|requests?|hopes?|recommends?)\b", re.I)
-INSTRUMENT_TITLE = re.compile(r"\b(?:A|AN) (?:RESOLUTION|ORDINANCE)\b(?! (?:NO|NUMBER)\b)", re.I)
 NAMED_INSTRUMENT = re.compile(r"\b(?:RESOLUTION|ORDINANCE|Resolution|Ordinance)\b")
 # A department's order or a lawyer's memo, whose header lists the laws it refers to.
 CITING_FORM = re.compile(r"\b(?:MEMORANDUM|PROCEDURAL INSTRUCTION|GENERAL ORDER|SPECIAL ORDER|DIRECTIVE"
@@ -383,15 +382,14 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                                                 first.location, "a definitions section")
     order = list(rules.provisions)
     result.loopholes = _loopholes(operative, parts, text, seen, hollow, rules, binding)
-    # A resolution's or ordinance's own title says what it does ("A RESOLUTION authorizing and directing the
-    # City Manager to enter into an agreement with ICE"), as its resolving clause would.
-    titles = [u for u in parts if u.preamble and not u.recital and INSTRUMENT_TITLE.search(u.text[:60])]
-    for unit in operative + titles:
+    for unit in operative:
         if _is_recital_text(unit):
             continue
         why = _mandate_commanded(unit.plain, binding, rules)
         if why:
             result.mandate_evidence.append(Finding("mandate", _clip(unit.text), unit.location, why))
+    # A resolution's or ordinance's own title says what it does ("A RESOLUTION authorizing and directing the
+    # City Manager to enter into an agreement with ICE"), as its resolving clause would.
     if not result.mandate_evidence:
         _title_mandate(text, binding, rules, result)
     # Headings and an agreement's purpose stand in for operative words cut off from the text given;
@@ -462,6 +460,7 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
     title = _long_title(text)
     opposes = bool(rules.pattern("opposes_protection").search(title))
     withdrawable = _withdrawable(text, rules)
+    enacted_law = bool(ENACTED.search(text[:3000])) and not withdrawable  # "the council ordains", "be it enacted"
     # Protections first: whether a loophole can be a gap depends on whether anything protects.
     for pid, (probability, first, end) in sorted(best_stretch.items(), key=lambda item: (
             not item[0].startswith(SUBSTANTIVE_AREAS), item[0])):
@@ -472,16 +471,15 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             continue
         if is_loophole and opposes:
             continue
-        if is_loophole and not any(p.startswith(SUBSTANTIVE_AREAS) for p in seen) \
-                and ENACTED.search(text[:3000]) and not withdrawable:
+        if is_loophole and enacted_law and not any(p.startswith(SUBSTANTIVE_AREAS) for p in seen):
             # An ordinance or bill whose operative part is not in the text (its title, findings or
             # definitions only) protects no one yet, so it has no gaps (docs/analyzer-labels.md);
             # replaying the clean runs, the reader was wrong all five times it said otherwise.
             continue
         if pid in CONTRADICTED and CONTRADICTED[pid] & (set(seen) | loopholes):
             continue  # the rules found what rules this out
-        if pid == "loophole.non-binding" and ENACTED.search(text[:3000]) and not withdrawable:
-            continue  # an ordinance or act ("the council ordains", "be it enacted") binds
+        if pid == "loophole.non-binding" and enacted_law:
+            continue  # an ordinance or act binds
         if pid == "structure.no-reversal" and withdrawable:
             continue  # as _binding_law: never an instrument easily withdrawn
         candidates = [u for u in parts if u.text.strip() and not u.lead and first <= u.line < end]

@@ -962,10 +962,11 @@ INLINE_SECTION = re.compile(r"(?<=[.;:][ \t])[ \t]*(?=(?:SECTION|Section|SEC\.|S
 
 # A resolving or enacting clause opens its own paragraph; in a resolution flattened onto one line, each
 # recital and resolving clause starts its own line.
-RESOLVING_CLAUSE = re.compile(r"NOW,? THEREFORE\b|BE IT (?:FURTHER )?(?:RESOLVED|ORDAINED|ENACTED)\b")
+BE_IT = r"BE IT (?:FURTHER )?(?:RESOLVED|ORDAINED|ENACTED)\b"
+RESOLVING_CLAUSE = re.compile(rf"NOW,? THEREFORE\b|{BE_IT}")
 INLINE_RECITAL = re.compile(rf"(?:(?<=[.;:][ \t])|(?<=[ \t]and[ \t]))[ \t]*(?=WHEREAS\b|{RESOLVING_CLAUSE.pattern})"
                             r"|(?<=[A-Z][ \t])(?=WHEREAS ?,)"  # after a title in capitals
-                            r"|(?<=,[ \t])(?=BE IT (?:FURTHER )?(?:RESOLVED|ORDAINED|ENACTED)\b)")  # "therefore, BE IT"
+                            rf"|(?<=,[ \t])(?={BE_IT})")  # "therefore, BE IT"
 
 
 def split_inline_items(text: str) -> str:
