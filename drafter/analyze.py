@@ -54,7 +54,7 @@ from drafter.legal_reader import (
     read_document,
     units,
 )
-from drafter.statistical_reader import TOKEN, Reader, passages
+from drafter.statistical_reader import MANDATE, TOKEN, Reader, passages
 from drafter.statistical_reader import load as load_reader
 
 PROTECTIVE_AREAS = ("detainer.", "info.", "access.")
@@ -400,6 +400,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         _headline_mandate(parts, rules, result)
     if not result.mandate_evidence and not protects:
         _agreement_mandate(text, rules, result)
+    if not result.mandate_evidence and not protects and not _refuses_cooperation(parts, rules):
+        _reader_mandate(_reader(library), text, parts, result)
     result.mandates_cooperation = bool(result.mandate_evidence)
     if result.mandates_cooperation:
         # A law that commands cooperation is not a protective policy with loopholes; protective
@@ -496,15 +498,47 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             best = Unit(title or text[:220], "whole text", 1)
         else:
             best = max(candidates, key=lambda u: reader.weight_of(pid, u.plain or u.text))
-        words = ", ".join(f"'{w}'" for w in reader.telling_words(pid, best.plain or best.text))
-        why = (f"read by the statistical reader (probability {probability:.2f}, trained on {reader.trained_on} "
-               f"labelled texts){'; the words that weigh most here: ' + words if words else ''}")
-        finding = Finding(pid, _clip(best.text), best.location, why, by_reader=True)
+        finding = Finding(pid, _clip(best.text), best.location, _read_because(reader, pid, probability, best),
+                          by_reader=True)
         if is_loophole:
             result.loopholes.append(finding)
             loopholes.add(pid)
         else:
             seen[pid] = finding
+
+
+def _refuses_cooperation(parts: list[Unit], rules: AnalyzerRules) -> bool:
+    """Whether the text refuses cooperation in so many words ("prohibits a sheriff from entering into a
+    287(g) agreement"): the reader weighs words, not negation, and would read it as the mandate it refuses."""
+    refuses = rules.pattern("refuses_cooperation")
+    return any(refuses.search(u.plain or u.text) for u in parts)
+
+
+def _reader_mandate(reader: Reader | None, text: str, parts: list[Unit], result: Analysis) -> None:
+    """Where no mandate pattern matched, the statistical reader may still know a law or agreement that
+    requires cooperation by its words as a whole (a 287(g) program page, a jail's agreement with the
+    Marshals): replaying the clean runs, it would have flagged 36 more of 177 such texts and 7 more
+    protective ones (docs/analyzer-accuracy.md). Its evidence is the passage whose words weigh most."""
+    if reader is None or len(TOKEN.findall(text)) < reader.min_words:
+        return
+    probability = reader.mandate_found(text)
+    if probability is None:
+        return
+    # a sentence says more than a title or heading with the same words
+    units = ([u for u in parts if not u.heading and len(TOKEN.findall(u.text)) >= 8
+              and reader.weight_of(MANDATE, u.plain or u.text) > 0]
+             or [u for u in parts if u.text.strip()] or [Unit(text[:220], "whole text", 1)])
+    best = max(units, key=lambda u: reader.weight_of(MANDATE, u.plain or u.text))
+    result.mandate_evidence.append(Finding("mandate", _clip(best.text), best.location,
+                                           _read_because(reader, MANDATE, probability, best), by_reader=True))
+
+
+def _read_because(reader: Reader, pid: str, probability: float, best: Unit) -> str:
+    """Why the reader reports ``pid`` (an id, or MANDATE): its probability and the words that weigh most."""
+    words = ", ".join(f"'{w}'" for w in reader.telling_words(pid, best.plain or best.text))
+    what = " as a text that requires cooperation" if pid == MANDATE else ""
+    return (f"read by the statistical reader{what} (probability {probability:.2f}, trained on {reader.trained_on} "
+            f"labelled texts){'; the words that weigh most here: ' + words if words else ''}")
 
 
 def _title_mandate(text: str, binding: set[str], rules: AnalyzerRules, result: Analysis) -> None:

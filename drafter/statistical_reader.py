@@ -25,6 +25,7 @@ from pathlib import Path
 TOKEN = re.compile(r"\b\w\w+\b")
 MODEL_FILE = "reader-model.json"
 FORMAT = "drafter-reader-1"
+MANDATE = "mandates_cooperation"  # the model of whether a whole text requires cooperation (not a taxonomy id)
 
 
 def terms(text: str) -> Counter[str]:
@@ -43,6 +44,7 @@ class Reader:
     trained_on: int
     passage_chars: int  # the longest text it was trained on: longer texts are read a passage at a time
     min_words: int  # the fewest words it weighs: a shorter text is left to the rules
+    mandate: tuple[float, dict[int, float], float] | None = None  # as a model in ``models``, for MANDATE
 
     def vector(self, text: str) -> dict[int, float]:
         """The text's tf-idf vector: sublinear term frequency times idf, unit length."""
@@ -53,11 +55,18 @@ class Reader:
 
     def probabilities(self, text: str) -> dict[str, float]:
         vector = self.vector(text)
-        out = {}
-        for pid, (intercept, weights, _) in self.models.items():
-            z = intercept + sum(v * weights.get(i, 0.0) for i, v in vector.items())
-            out[pid] = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-        return out
+        return {pid: _logistic(model, vector) for pid, model in self.models.items()}
+
+    def mandate_found(self, text: str) -> float | None:
+        """The probability that the whole text is a law or agreement requiring cooperation, when it reaches
+        the model's threshold; otherwise (or without a mandate model) None."""
+        if self.mandate is None:
+            return None
+        probability = _logistic(self.mandate, self.vector(text))
+        return probability if probability >= self.mandate[2] else None
+
+    def _weights(self, pid: str) -> dict[int, float]:
+        return self.mandate[1] if pid == MANDATE and self.mandate else self.models[pid][1]
 
     def found(self, text: str) -> dict[str, float]:
         """Ids whose probability reaches their threshold, with that probability."""
@@ -65,14 +74,20 @@ class Reader:
 
     def weight_of(self, pid: str, passage: str) -> float:
         """How much a passage's words speak for ``pid`` (the sum of their positive weights)."""
-        weights = self.models[pid][1]
+        weights = self._weights(pid)
         return sum(max(0.0, weights.get(self.vocabulary[t], 0.0)) for t in terms(passage) if t in self.vocabulary)
 
     def telling_words(self, pid: str, passage: str, count: int = 3) -> list[str]:
-        weights = self.models[pid][1]
+        weights = self._weights(pid)
         scored = sorted(((weights.get(self.vocabulary[t], 0.0), t) for t in terms(passage) if t in self.vocabulary),
                         reverse=True)
         return [t for w, t in scored[:count] if w > 0]
+
+
+def _logistic(model: tuple[float, dict[int, float], float], vector: dict[int, float]) -> float:
+    intercept, weights, _ = model
+    z = intercept + sum(v * weights.get(i, 0.0) for i, v in vector.items())
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def passages(text: str, size: int) -> list[tuple[int, int, str]]:
@@ -103,21 +118,25 @@ def parse(data: object) -> Reader:
         idf = tuple(float(x) for x in data["idf"])
         if len(idf) != len(vocabulary):
             raise ModelError("'idf' and 'vocabulary' differ in length")
-        models = {}
-        for pid, model in data["models"].items():
-            weights = {int(i): float(w) for i, w in model["weights"].items()}
-            if any(not 0 <= i < len(idf) for i in weights):
-                raise ModelError(f"a weight of '{pid}' names no vocabulary entry")
-            threshold = float(model["threshold"])
-            if not 0.0 < threshold < 1.0:
-                raise ModelError(f"the threshold of '{pid}' must lie between 0 and 1")
-            models[pid] = (float(model["intercept"]), weights, threshold)
+        models = {pid: _model(pid, model, len(idf)) for pid, model in data["models"].items()}
+        mandate = _model(MANDATE, data["mandate"], len(idf)) if data.get("mandate") else None
         passage_chars = int(data["passage_chars"])
         if passage_chars < 200:
             raise ModelError("'passage_chars' must be at least 200")
-        return Reader(vocabulary, idf, models, int(data.get("trained_on", 0)), passage_chars, int(data["min_words"]))
+        return Reader(vocabulary, idf, models, int(data.get("trained_on", 0)), passage_chars, int(data["min_words"]),
+                      mandate)
     except (KeyError, TypeError, AttributeError) as exc:
         raise ModelError(f"missing or malformed field: {exc}") from None
+
+
+def _model(name: str, model: dict, size: int) -> tuple[float, dict[int, float], float]:
+    weights = {int(i): float(w) for i, w in model["weights"].items()}
+    if any(not 0 <= i < size for i in weights):
+        raise ModelError(f"a weight of '{name}' names no vocabulary entry")
+    threshold = float(model["threshold"])
+    if not 0.0 < threshold < 1.0:
+        raise ModelError(f"the threshold of '{name}' must lie between 0 and 1")
+    return float(model["intercept"]), weights, threshold
 
 
 @lru_cache(maxsize=4)

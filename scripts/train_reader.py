@@ -10,7 +10,9 @@ it; docs/analyzer-labels.md): one logistic regression per id with at least MIN_P
 drafter's own corpus (tests/corpus/policies/) only helps choose each id's threshold: trained on it
 too, the reader read protections into drafter's drafts that `drafter score` does not find there.
 drafter's own drafts (every preset) set a floor under each protection's threshold, so that analyze
-agrees with score on them.
+agrees with score on them. One more model, trained the same way on each text's `mandates_cooperation`
+label, tells a whole text that requires cooperation; the analyzer consults it only where its mandate
+patterns found nothing and no protection binds (it is written as the model's "mandate", not an id).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from drafter.analyze import SUBSTANTIVE_AREAS  # noqa: E402
-from drafter.statistical_reader import FORMAT, MODEL_FILE, terms  # noqa: E402
+from drafter.statistical_reader import FORMAT, MANDATE, MODEL_FILE, terms  # noqa: E402
 
 MIN_DOCUMENTS = 2  # a term must occur in this many training texts
 MAX_TERMS = 15000  # the most common terms kept (5,000 until five-fold cross-validation on r01–r566 found 0.01 more F1)
@@ -58,12 +60,17 @@ def labelled_texts(upto: int | None) -> tuple[list[tuple[str, set[str]]], list[t
         text = REAL_TEXTS / f"{label.stem}.txt"
         if expected["split"] != "tune" or (upto is not None and number > upto) or not text.exists():
             continue
-        real.append((read_policy(text), set(expected["provisions"]) | set(expected["loopholes"])))
+        real.append((read_policy(text), _wanted(expected)))
     own = []
     for text in sorted(CORPUS.glob("*.txt")):
-        expected = yaml.load(text.with_suffix(".yaml").read_text())
-        own.append((read_policy(text), set(expected["provisions"]) | set(expected["loopholes"])))
+        own.append((read_policy(text), _wanted(yaml.load(text.with_suffix(".yaml").read_text()))))
     return real, own
+
+
+def _wanted(expected: dict) -> set[str]:
+    """A text's labelled ids, and MANDATE when it is labelled as requiring cooperation."""
+    return set(expected["provisions"]) | set(expected["loopholes"]) | (
+        {MANDATE} if expected.get("mandates_cooperation") else set())
 
 
 def draft_passages(passage_chars: int) -> list[tuple[str, set[str]]]:
@@ -123,15 +130,16 @@ def train(texts: list[tuple[str, set[str]]], validation: list[tuple[str, set[str
         intercept = round(float(fitted.intercept_[0]), 4)
         draft_probability = 1.0 / (1.0 + np.exp(-(draft_rows @ kept + intercept)))
         floor = float(draft_probability[absent].max(initial=0.0)) \
-            if pid.startswith(SUBSTANTIVE_AREAS) else 0.0
+            if pid.startswith(SUBSTANTIVE_AREAS) or pid == MANDATE else 0.0
         models[pid] = {"intercept": intercept, "weights": weights,
                        "threshold": _threshold(matrix, target, fitted.predict_proba(checks)[:, 1], checked, floor)}
+    mandate = models.pop(MANDATE, None)  # read of a whole text in place of the rules' mandate patterns
     return {"format": FORMAT,
             "about": "drafter's statistical reader (drafter/statistical_reader.py), written by "
                      "scripts/train_reader.py from hand-labelled texts; retrain rather than edit",
             "trained_on": n, "passage_chars": passage_chars,
             "min_words": MIN_WORDS, "vocabulary": vocabulary,
-            "idf": [round(x, 5) for x in idf], "models": models}
+            "idf": [round(x, 5) for x in idf], "models": models, "mandate": mandate}
 
 
 def _threshold(matrix, target, checked_probability, checked_target, floor: float = 0.0) -> float:

@@ -19,11 +19,15 @@ FILLER = ("The department keeps its ordinary records of every contact with the p
           "completes the annual training the chief assigns. ")
 
 
-def stub(weights: dict[str, tuple[str, float]], passage_chars: int = 2000, threshold: float = 0.5) -> Reader:
-    """A reader that knows one word per id, with a strong weight: present means found."""
-    vocabulary = {word: i for i, word in enumerate(sorted({w for w, _ in weights.values()}))}
+def stub(weights: dict[str, tuple[str, float]], passage_chars: int = 2000, threshold: float = 0.5,
+         mandate: str | None = None) -> Reader:
+    """A reader that knows one word per id (and, for ``mandate``, one word that marks a text requiring
+    cooperation), with a strong weight: present means found."""
+    words = {w for w, _ in weights.values()} | ({mandate} if mandate else set())
+    vocabulary = {word: i for i, word in enumerate(sorted(words))}
     models = {pid: (-4.0, {vocabulary[word]: weight}, threshold) for pid, (word, weight) in weights.items()}
-    return Reader(vocabulary, tuple(1.0 for _ in vocabulary), models, 10, passage_chars, 40)
+    mandated = (-4.0, {vocabulary[mandate]: 30.0}, threshold) if mandate else None
+    return Reader(vocabulary, tuple(1.0 for _ in vocabulary), models, 10, passage_chars, 40, mandated)
 
 
 @pytest.fixture
@@ -68,6 +72,8 @@ def test_a_model_file_that_cannot_be_used_is_refused_with_the_reason() -> None:
                            (lambda m: m.update(idf=[]), "differ in length"),
                            (lambda m: m["models"]["detainer.no-hold"]["weights"].update({"7": 1.0}), "no vocabulary"),
                            (lambda m: m["models"]["detainer.no-hold"].update(threshold=1.5), "between 0 and 1"),
+                           (lambda m: m.update(mandate={"intercept": 0.0, "weights": {}, "threshold": 0.0}),
+                            "threshold of 'mandates_cooperation'"),
                            (lambda m: m.pop("passage_chars"), "missing"),
                            (lambda m: m.update(passage_chars=10), "at least 200")):
         broken = json.loads(json.dumps(good))
@@ -79,6 +85,7 @@ def test_a_model_file_that_cannot_be_used_is_refused_with_the_reason() -> None:
 def test_the_shipped_model_loads_and_names_only_taxonomy_ids() -> None:
     reader = load(ROOT / "clauses" / "analyzer")
     assert reader is not None and reader.trained_on >= 199 and len(reader.vocabulary) > 1000
+    assert reader.mandate is not None  # and a model of texts that require cooperation
     library = load_library()
     assert set(reader.models) <= set(library.taxonomy.provisions) | set(library.taxonomy.loopholes)
     assert all(0 < p < 1 for p in reader.probabilities("No officer shall hold a person on a detainer.").values())
@@ -177,3 +184,39 @@ def test_the_reports_first_line_counts_in_plain_english(use) -> None:  # noqa: A
     one = analyze.analyze_text("Sec. 1. No officer shall hold a person on an immigration detainer.\n")
     first = terminal_lines(one, load_library(), "policy.txt")[0][0]
     assert first == "policy.txt: 1 protection, 1 loophole"  # a detainer rule with no remedy
+
+
+PROGRAM = ("The Lantern Program\n"
+           "The Sheriff's Office takes part in the lantern program with federal partners at the county jail. "
+           f"{FILLER * 3}\n")
+
+
+def test_the_reader_knows_a_text_that_requires_cooperation_where_no_rule_does(use) -> None:  # noqa: ANN001
+    use(None)
+    assert not analyze.analyze_text(PROGRAM).mandates_cooperation  # no mandate pattern has these words
+    use(stub({}, mandate="lantern"))
+    result = analyze.analyze_text(PROGRAM)
+    assert result.mandates_cooperation and [f.by_reader for f in result.mandate_evidence] == [True]
+    assert "lantern" in result.mandate_evidence[0].evidence and "requires cooperation" in result.mandate_evidence[0].why
+    lines = [text for text, _ in terminal_lines(result, load_library(), "page.txt")]
+    assert any(READER_NOTE in line for line in lines)
+
+
+def test_the_reader_reads_no_mandate_where_a_protection_binds_or_cooperation_is_refused(use) -> None:  # noqa: ANN001
+    use(stub({}, mandate="lantern"))
+    protects = PROGRAM + "Sec. 2. No officer shall hold a person on an immigration detainer.\n"
+    assert not analyze.analyze_text(protects).mandates_cooperation
+    refuses = PROGRAM + "The board prohibits any lantern agreement under section 287(g) of the Act.\n"
+    assert not analyze.analyze_text(refuses).mandates_cooperation
+
+
+@pytest.mark.parametrize(("sentence", "refuses"), [
+    ("The Act prohibits any county from entering into an agreement under section 287(g).", True),
+    ("No sheriff shall honor an immigration detainer.", True),
+    ("The parties end the authority of the officers to perform immigration enforcement functions.", True),
+    ("The Act prohibits any county from declining to honor an immigration detainer.", False),
+    ("No county shall adopt a sanctuary policy that limits 287(g) agreements.", False),
+    ("The sheriff shall enter into a 287(g) agreement.", False),
+])
+def test_words_that_refuse_cooperation(sentence: str, refuses: bool) -> None:
+    assert bool(analyze.builtin_rules().pattern("refuses_cooperation").search(sentence)) is refuses
