@@ -116,7 +116,7 @@ GLOSSARY_ENTRY = re.compile(r"^\W{0,3}[A-Z][\w()'\-]*(?:[ \-](?:[A-Z0-9][\w()'\-
 PURPOSE_LINE = re.compile(r"^\W*(?:[\dIVX]{1,4}[.)]?\s+)?purpose\b", re.I)
 SHOULD_NOT = re.compile(r"\bshould (?:not|never)\b", re.I)
 WISHES = re.compile(r"\b(?:believes?|encourag\w*|urg\w*|calls? (?:on|upon)|requests?|hopes?|recommends?)\b", re.I)
-NAMED_INSTRUMENT = re.compile(r"\b(?:RESOLUTION|ORDINANCE|Resolution|Ordinance)\b")
+NAMED_INSTRUMENT = re.compile(r"\b(?:RESOLUTION|ORDINANCE|Resolution|Ordinance|BILL|AN ACT|An Act)\b")
 # A department's order or a lawyer's memo, whose header lists the laws it refers to.
 CITING_FORM = re.compile(r"\b(?:MEMORANDUM|PROCEDURAL INSTRUCTION|GENERAL ORDER|SPECIAL ORDER|DIRECTIVE"
                          r"|POLICE DEPARTMENT|SHERIFF'?S? (?:OFFICE|DEPARTMENT)|REFERENCES?)\b")
@@ -551,7 +551,9 @@ def _title_mandate(text: str, binding: set[str], rules: AnalyzerRules, result: A
         return
     why = _mandate_commanded(_plain(title), binding, rules)
     if why:
-        result.mandate_evidence.append(Finding("mandate", _clip(title), "title", why))
+        # cite the clause of a long title that commands it ("...; TO REQUIRE EACH ... AGENCY TO ENTER INTO ...")
+        clause = next((c.strip() for c in title.split(";") if _mandate_commanded(_plain(c), binding, rules)), title)
+        result.mandate_evidence.append(Finding("mandate", _clip(clause), "title", why))
 
 
 def _mandate_commanded(plain: str, binding: set[str], rules: AnalyzerRules) -> str | None:
@@ -705,6 +707,10 @@ def _withdrawable(text: str, rules: AnalyzerRules) -> bool:
     header = _title_block(text)
     if instrument_named(text, rules) or rules.pattern("internal_issuer").search(header):
         return True
+    name = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(name) < 120 and POLICY_NAME.search(name) and not CHAPTER_OPENING.search(name):
+        return True  # named a policy in its first line ("Federal Immigration Authority Contact Policy"), though
+        # its first paragraph cites the statutes it applies
     first_lines = "\n".join(line for line in text.strip().splitlines()[:4])
     chapter = CODE_CITE.search(first_lines) or CODE_NAMED.search(first_lines) or re.search(
         r"^\s*(?:chapter|title|article)\s+\d", header, re.I | re.M)
@@ -714,6 +720,7 @@ def _withdrawable(text: str, rules: AnalyzerRules) -> bool:
                                 or BOARD_POLICY.search(text[:800]))
 
 
+POLICY_NAME = re.compile(r"\b(?:policy|procedures?|directive|guidelines)\s*$", re.I)
 # A school board's, college's or district's own numbered policy ("File: District Policy 1215"), which
 # its board may amend at any meeting.
 BOARD_POLICY = re.compile(r"\b(?:district|board|college|university|school) (?:policy|procedure|regulation)"

@@ -1151,6 +1151,16 @@ def units(text: str) -> list[Unit]:
     for index, unit in enumerate(out):
         if (enacting is not None and index < enacting) or unit.line <= title_end:
             unit.preamble = True
+    if enacting is None:
+        # A resolution stored without its resolving clause, its recitals run together in one paragraph:
+        # the sentences after a WHEREAS continue that recital ("Whereas, ...; and Whereas, .... In just the
+        # past four years, eight states have passed laws ..."), not operative text.
+        recital_line = None
+        for unit in out:
+            if WHEREAS.match(unit.text):
+                recital_line = unit.line
+            elif unit.line == recital_line:
+                unit.recital = True
     analysis = False  # a bill's analysis runs from its heading to the enacting clause or first section
     for unit in out:
         if SYNOPSIS.match(unit.paragraph) or SYNOPSIS.match(unit.text):

@@ -1076,3 +1076,23 @@ def test_a_school_boards_numbered_policy_can_be_amended_at_any_meeting() -> None
     assert _withdrawable(policy, builtin_rules())  # so never no-reversal, and non-binding when it protects
     code = opening + "Sec. 12-1215. Sharing of Records.\n"
     assert not _withdrawable(code, builtin_rules())
+
+
+def test_a_bill_whose_long_title_adds_immigration_functions_to_an_agencys_duties_mandates() -> None:
+    """A county bill stored as its header and long title: the title says what the bill requires."""
+    text = ("COUNTY COUNCIL OF PINE COUNTY\n\nBill No. 32-17\n\nA BILL\nENTITLED\n\nAN ACT concerning\n\n"
+            "Department of Corrections Duties\n\nFOR the purpose of amending the duties of the Pine County "
+            "Department of Corrections to\n\ninclude certain immigration law enforcement functions; and generally "
+            "relating to the\n\nDepartment of Corrections.\n")
+    assert analyze_text(text).mandates_cooperation
+    assert not analyze_text(text.replace("to\n\ninclude certain", "to\n\nexclude any")).mandates_cooperation
+
+
+def test_an_agencys_policy_named_in_its_first_line_is_withdrawable_though_it_cites_statutes() -> None:
+    from drafter.analyze import _rules, _withdrawable
+
+    text = ("Federal Immigration Authority Contact Policy\nThis policy is intended to comply with C.R.S. § 24-74-101 "
+            "et seq. and outlines how the District applies those laws.\n")
+    assert _withdrawable(text, _rules(None))
+    code = "Chapter 2.15 Immigration Policy\nSec. 2.15.010. No county employee shall ask about status.\n"
+    assert not _withdrawable(code, _rules(None))

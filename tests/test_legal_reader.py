@@ -790,3 +790,15 @@ def test_a_staff_explanation_above_an_ordinance_is_not_its_text() -> None:
             "Title\nTo enact new section 161.11 of the City Codes.\nWHEREAS, the city is a welcoming city; and\n")
     assert "detainer.no-287g" not in {f.id for f in analyze_text(text).provisions}
     assert "detainer.no-287g" in {f.id for f in analyze_text(text.replace("Explanation\n", "")).provisions}
+
+
+def test_recitals_run_together_without_a_resolving_clause_stay_recitals() -> None:
+    """A resolution stored without its resolving clause, its recitals in one paragraph: the sentences after
+    a WHEREAS continue that recital."""
+    text = ("A Resolution authorizing the City Attorney to challenge Senate Bill 168. Whereas, the state has "
+            "passed a law; and Whereas, other states have too. Eight states have passed laws mandating local "
+            "participation in immigration enforcement.\n")
+    parts = units(text)
+    assert [u.recital for u in parts if u.text.startswith("Eight states")] == [True]
+    resolved = text.replace("enforcement.\n", "enforcement. NOW, THEREFORE, BE IT RESOLVED that the city sues.\n")
+    assert not any(u.recital for u in units(resolved) if u.text.startswith("NOW"))

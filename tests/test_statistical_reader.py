@@ -217,6 +217,8 @@ def test_the_reader_reads_no_mandate_where_a_protection_binds_or_cooperation_is_
     ("The Act prohibits any county from declining to honor an immigration detainer.", False),
     ("No county shall adopt a sanctuary policy that limits 287(g) agreements.", False),
     ("The sheriff shall enter into a 287(g) agreement.", False),
+    ("A resolution authorizing counsel to challenge Senate Bill 168 that forces cities to do the work of ICE.", True),
+    ("A resolution opposing sanctuary policies and supporting ICE.", False),
 ])
 def test_words_that_refuse_cooperation(sentence: str, refuses: bool) -> None:
     assert bool(analyze.builtin_rules().pattern("refuses_cooperation").search(sentence)) is refuses
