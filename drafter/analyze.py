@@ -323,6 +323,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     """Analyze a policy's text; ``library`` (optional) names the clauses for what is missing and
     adds a user library's analyzer rules."""
     rules = rules or _rules(library)
+    reader = _reader(library)
     result = Analysis()
     text = DELETED.sub(" ", text)
     parts = units(text)
@@ -401,7 +402,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     if not result.mandate_evidence and not protects:
         _agreement_mandate(text, rules, result)
     if not result.mandate_evidence and not protects and not _refuses_cooperation(parts, rules):
-        _reader_mandate(_reader(library), text, parts, result)
+        _reader_mandate(reader, text, parts, result)
     result.mandates_cooperation = bool(result.mandate_evidence)
     if result.mandates_cooperation:
         # A law that commands cooperation is not a protective policy with loopholes; protective
@@ -415,7 +416,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         reason = _binding_law(parts, text, seen, binding, rules)
         if reason:
             seen["structure.no-reversal"] = reason
-    _read_statistically(_reader(library), text, parts, seen, result, rules)
+    _read_statistically(reader, text, parts, seen, result, rules)
     result.provisions = sorted(seen.values(), key=lambda f: order.index(f.id) if f.id in order else 99)
     result.missing = _missing({f.id for f in result.provisions}, library)
     return result
@@ -517,8 +518,8 @@ def _refuses_cooperation(parts: list[Unit], rules: AnalyzerRules) -> bool:
 def _reader_mandate(reader: Reader | None, text: str, parts: list[Unit], result: Analysis) -> None:
     """Where no mandate pattern matched, the statistical reader may still know a law or agreement that
     requires cooperation by its words as a whole (a 287(g) program page, a jail's agreement with the
-    Marshals): replaying the clean runs, it would have flagged 36 more of 177 such texts and 7 more
-    protective ones (docs/analyzer-accuracy.md). Its evidence is the passage whose words weigh most."""
+    Marshals): replaying the eighteen clean runs, it would have flagged 36 more of their 152 such texts
+    and 6 more that are not (docs/analyzer-accuracy.md). Its evidence is the passage whose words weigh most."""
     if reader is None or len(TOKEN.findall(text)) < reader.min_words:
         return
     probability = reader.mandate_found(text)
