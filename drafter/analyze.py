@@ -75,6 +75,9 @@ MANDATE_READABLE = ("structure.findings", "structure.definitions", "structure.ef
 DECRIMINALIZING = ("policing.street-vending", "policing.civil-infractions", "policing.record-relief")
 SELF_EXECUTING = DECRIMINALIZING + ("policing.cite-release", "info.narrow-1373-savings")
 LEGISLATION = re.compile(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b")
+INSTRUMENT_DEFINES = re.compile(r"\b(?:this|the) (?:policy|ordinance|order|resolution|section|chapter|directive"
+                                r"|agreement|act|code) defines (?:an? |the )?(?:[\w'-]+ ){1,6}?as (?:an?y?|the|every|all)\b",
+                                re.I)
 # Ids only a whole reading decides (no single sentence shows them).
 INFERRED = ("structure.definitions", "structure.no-reversal")
 IMPORTANT = ("detainer.no-hold", "detainer.no-civil-arrest", "detainer.no-transfer", "detainer.no-287g",
@@ -377,7 +380,12 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
     # in its own words, not borrowed ("'warrant of arrest' has the meaning given that term in ORS 131.005")
     inline = any(re.match(r"\W*(?:as used in|for (?:the )?purposes? of) (?:this|these)\b[^.]*\b(?:means|shall mean"
                           r"|(?:is|shall be) defined as|[\"\u201d] includes)\b", u.own, re.I) for u in definitions)
-    if terms >= 2 or (defs_heading and not _only_definition_leads(definitions)) or inline:
+    # or in a sentence saying what the instrument defines ("The policy defines a voluntary ICE detainer
+    # request as any request ...")
+    said = next((u for u in parts if not u.heading and INSTRUMENT_DEFINES.search(u.own)), None)
+    if said is not None and not definitions:
+        definitions = [said]
+    if terms >= 2 or (defs_heading and not _only_definition_leads(definitions)) or inline or said is not None:
         first = definitions[0]
         seen["structure.definitions"] = Finding("structure.definitions", _clip(first.own),
                                                 first.location, "a definitions section")
@@ -483,6 +491,9 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             continue  # the rules found what rules this out
         if pid == "loophole.non-binding" and enacted_law:
             continue  # an ordinance or act binds
+        if pid == "loophole.no-enforcement" and _enforced_in_words(
+                [u for u in parts if not (u.definition or u.heading or u.lead or u.preamble)], rules):
+            continue  # a complaint route or public enforcer the rules read is enforcement
         if pid == "structure.no-reversal" and withdrawable:
             continue  # as _binding_law: never an instrument easily withdrawn
         candidates = [u for u in parts if u.text.strip() and not u.lead and first <= u.line < end]
@@ -506,6 +517,12 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             loopholes.add(pid)
         else:
             seen[pid] = finding
+
+
+def _enforced_in_words(operative: list[Unit], rules: AnalyzerRules) -> bool:
+    """Whether operative words give a complaint route, discipline or a public enforcer."""
+    p = rules.patterns
+    return any(p["public_enforcement"].search(u.plain) or p["complaints"].search(u.plain) for u in operative)
 
 
 def _refuses_cooperation(parts: list[Unit], rules: AnalyzerRules) -> bool:
@@ -874,8 +891,7 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
         if subjects and all(_single_agency(s, rules) and not any(s.endswith(term) for term in defined_broadly)
                             for s in subjects):
             add("loophole.coverage-gap", evidence[0], "only one department is bound")
-    enforced = any(e in found for e in ENFORCING) or any(
-        p["public_enforcement"].search(u.plain) or p["complaints"].search(u.plain) for u in operative)
+    enforced = any(e in found for e in ENFORCING) or _enforced_in_words(operative, rules)
     # Conduct made no longer a crime by law needs no one to enforce it; an order telling officers to
     # treat it so is only as good as the order.
     protective = [f for f in substantive if f not in SELF_EXECUTING or instrument]

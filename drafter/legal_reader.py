@@ -490,6 +490,8 @@ def normalize(text: str) -> tuple[str, list[str]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = SPACES.sub(" ", text)
     text = INVISIBLE.sub("", text)
+    # Some PDF and desktop-publishing exports write a discretionary hyphen as "¬" ("de¬tainer").
+    text = re.sub("(?<=[A-Za-z])\u00ac(?=[a-z])", "", text)
     text = text.translate(QUOTES)
     for ligature, letters in LIGATURES.items():
         text = text.replace(ligature, letters)
@@ -1299,7 +1301,8 @@ def _sentences(text: str) -> list[str]:
                   r"|Mr|Ms|Mrs|Dr|Jr|Co|Corp|approx|art|ss?)\.",
                   lambda m: m.group(0).replace(".", "\u2024"), text)
     text = re.sub(r"\b([A-Z])\.(?=\s?[A-Z]\.)", "\\1\u2024", text)  # initials such as "U. S."
-    parts = re.split(r"(?<=\.)\s+(?=[A-Z(\"\u201c])|(?<=;)\s+(?=(?:[A-Z][a-z]|WHEREAS)\b)", text)
+    # A sentence ends at a point, or at a point inside a closing quote or bracket ("release.' Under").
+    parts = re.split(r"(?:(?<=\.)|(?<=\.[\"')]))\s+(?=[A-Z(\"\u201c])|(?<=;)\s+(?=(?:[A-Z][a-z]|WHEREAS)\b)", text)
     return [p.replace("\u2024", ".").strip() for p in parts if p.strip()]
 
 

@@ -263,6 +263,12 @@ def test_utf16_bom_nbsp_soft_hyphen_curly_quotes_and_hyphenation(tmp_path: Path)
     assert decode_bytes("caf\xe9 d\u00e9tention".encode("cp1252"))[1] == "cp1252"
 
 
+def test_a_not_sign_used_as_a_discretionary_hyphen_is_removed() -> None:
+    # Some PDF exports write the hidden hyphen as "¬" ("de¬tainer"); a "¬" between words stays.
+    text = normalize("The jail shall decline all de\u00actainer requests; p \u00ac q.")[0]
+    assert "detainer requests" in text and "p \u00ac q" in text
+
+
 def test_unreadable_text_is_an_error_never_zero_findings(tmp_path: Path) -> None:
     for name, data in (("empty.txt", b""), ("binary.txt", bytes(range(256)) * 40), ("blank.md", b"\n\n  \n")):
         path = tmp_path / name
