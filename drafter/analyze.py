@@ -78,6 +78,9 @@ LEGISLATION = re.compile(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b")
 INSTRUMENT_DEFINES = re.compile(r"\b(?:this|the) (?:policy|ordinance|order|resolution|section|chapter|directive"
                                 r"|agreement|act|code) defines (?:an? |the )?(?:[\w'-]+ ){1,6}?as (?:an?y?|the|every|all)\b",
                                 re.I)
+# Words without which no text states when it takes effect.
+EFFECT_WORDS = re.compile(r"\beffect(?:ive)?\b|\boperative\b|\bin force\b|\bcommenc\w*|\bbeginning\b|\bstarting\b",
+                          re.I)
 # Ids only a whole reading decides (no single sentence shows them).
 INFERRED = ("structure.definitions", "structure.no-reversal")
 IMPORTANT = ("detainer.no-hold", "detainer.no-civil-arrest", "detainer.no-transfer", "detainer.no-287g",
@@ -496,6 +499,8 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             continue  # a complaint route or public enforcer the rules read is enforcement
         if pid == "structure.no-reversal" and withdrawable:
             continue  # as _binding_law: never an instrument easily withdrawn
+        if pid == "structure.effective-date" and not EFFECT_WORDS.search(text):
+            continue  # a date issued or adopted is no effective date (docs/analyzer-labels.md)
         candidates = [u for u in parts if u.text.strip() and not u.lead and first <= u.line < end]
         if pid.startswith(SUBSTANTIVE_AREAS):
             # A protection is operative text that binds (not a definition, heading, recital or

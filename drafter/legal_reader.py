@@ -493,6 +493,7 @@ def normalize(text: str) -> tuple[str, list[str]]:
     # Some PDF and desktop-publishing exports write a discretionary hyphen as "¬" ("de¬tainer").
     text = re.sub("(?<=[A-Za-z])\u00ac(?=[a-z])", "", text)
     text = text.translate(QUOTES)
+    text = re.sub(r"(?<=[a-z]),(?=[A-Za-z])", ", ", text)  # a scanned portal's "invalid,inoperative or void"
     for ligature, letters in LIGATURES.items():
         text = text.replace(ligature, letters)
     text = re.sub("(?<=\\d)[\u2013\u2014](?=\\d)", "-", text)  # Maryland's "§ 5–104.1" is § 5-104.1

@@ -267,6 +267,9 @@ def test_a_not_sign_used_as_a_discretionary_hyphen_is_removed() -> None:
     # Some PDF exports write the hidden hyphen as "¬" ("de¬tainer"); a "¬" between words stays.
     text = normalize("The jail shall decline all de\u00actainer requests; p \u00ac q.")[0]
     assert "detainer requests" in text and "p \u00ac q" in text
+    # A scanned portal glues words to commas ("invalid,inoperative"); numbers keep theirs.
+    assert normalize("be declared invalid,inoperative or void; $345,000.00")[0] == \
+        "be declared invalid, inoperative or void; $345,000.00"
 
 
 def test_unreadable_text_is_an_error_never_zero_findings(tmp_path: Path) -> None:
