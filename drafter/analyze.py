@@ -78,6 +78,9 @@ LEGISLATION = re.compile(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b")
 INSTRUMENT_DEFINES = re.compile(r"\b(?:this|the) (?:policy|ordinance|order|resolution|section|chapter|directive"
                                 r"|agreement|act|code) defines (?:an? |the )?(?:[\w'-]+ ){1,6}?as (?:an?y?|the|every|all)\b",
                                 re.I)
+# A police department's own limits, kept in words that bind, beside the duty it owes immigration
+# authorities ("we will not detain anyone merely to verify status ... we will hold felons for ICE").
+OWN_LIMITS = ("detainer.no-civil-arrest", "info.no-status-inquiry", "policing.fair-impartial")
 # Words without which no text states when it takes effect.
 EFFECT_WORDS = re.compile(r"\beffect(?:ive)?\b|\boperative\b|\bin force\b|\bcommenc\w*|\bbeginning\b|\bstarting\b",
                           re.I)
@@ -421,7 +424,9 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         result.loopholes = []
         # Its penalties, complaints and reports police the mandate, and its duties to adopt rules or
         # train carry it out; they enforce and implement no protection.
-        seen = {pid: f for pid, f in seen.items() if not pid.startswith(SUBSTANTIVE_AREAS)
+        own = _withdrawable(text, rules)  # an agency's policy, not a statute that forbids limits
+        seen = {pid: f for pid, f in seen.items() if (not pid.startswith(SUBSTANTIVE_AREAS) or (
+                    own and pid in OWN_LIMITS and pid in binding))
                 and pid not in ("structure.no-reversal", "structure.implementation") and pid not in ENFORCING}
     elif "structure.no-reversal" not in seen:
         reason = _binding_law(parts, text, seen, binding, rules)

@@ -1096,3 +1096,21 @@ def test_an_agencys_policy_named_in_its_first_line_is_withdrawable_though_it_cit
     assert _withdrawable(text, _rules(None))
     code = "Chapter 2.15 Immigration Policy\nSec. 2.15.010. No county employee shall ask about status.\n"
     assert not _withdrawable(code, _rules(None))
+
+
+def test_a_departments_memo_that_holds_for_ice_keeps_its_own_limits_a_statute_does_not() -> None:
+    """A police memo that binds officers to limits of its own and to holds for ICE is a mandate whose
+    limits stay in the report; a statute that forbids limiting status questions gets none."""
+    memo = ("MEMORANDUM\nRE: Department Immigration Policy\n\n"
+            "1. We will not detain a person merely for the purposes of verifying his immigration status.\n"
+            "2. If we have an individual in custody for a felony, we will hold the individual for federal "
+            "immigration officials if they request same.\n")
+    result = analyze_text(memo)
+    assert result.mandates_cooperation and not result.loopholes
+    assert "detainer.no-civil-arrest" in {f.id for f in result.provisions}
+    statute = ("Section 1. A local governmental entity may not adopt a policy that limits cooperation.\n"
+               "Section 2. Each law enforcement agency shall hold the individual for federal immigration officials "
+               "when they ask, and no officer shall be prohibited from inquiring into immigration status.\n")
+    result = analyze_text(statute)
+    assert result.mandates_cooperation
+    assert not {f.id for f in result.provisions} & {"detainer.no-civil-arrest", "info.no-status-inquiry"}
