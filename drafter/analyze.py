@@ -872,7 +872,10 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
                                     or bool(p["recital_commitment"].search(title))
                                     or bool(p["protective_call"].search(title)
                                             and not p["opposes_protection"].search(title)))
-    if instrument and (substantive or hortatory_immigration or recited):
+    # And one whose only duty is to log or report what immigration authorities ask (a transparency order).
+    logged = "structure.reporting" in found and bool(re.search(r"\bimmigration\b", found["structure.reporting"].evidence,
+                                                                re.I))
+    if instrument and (substantive or hortatory_immigration or recited or logged):
         add("loophole.non-binding", None, "an instrument easily withdrawn (resolution, order or memo)",
             instrument)
     # Protections only in words that permit ("an officer may issue a citation in lieu of arrest") bind no one.
