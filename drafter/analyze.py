@@ -424,7 +424,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         result.loopholes = []
         # Its penalties, complaints and reports police the mandate, and its duties to adopt rules or
         # train carry it out; they enforce and implement no protection.
-        own = _withdrawable(text, rules)  # an agency's policy, not a statute that forbids limits
+        # an agency's policy, not a statute or bill that forbids limits
+        own = _withdrawable(text, rules) and not ENACTED.search(text[:3000])
         seen = {pid: f for pid, f in seen.items() if (not pid.startswith(SUBSTANTIVE_AREAS) or (
                     own and pid in OWN_LIMITS and pid in binding))
                 and pid not in ("structure.no-reversal", "structure.implementation") and pid not in ENFORCING}
@@ -760,6 +761,10 @@ CHAPTER_OPENING = re.compile(r"\bordinance\b|\bchapter\s+\d|\bcode\b", re.I)
 ENACTED = re.compile(r"\bordain|\bordinance\b|\bbe it enacted\b|\benacts?\b|\blocal law\b(?!\s+enforcement)", re.I)
 
 
+# An agenda item summary names the resolution it asks the council to adopt: "SUBJECT Resolution 2017-091 ...".
+AGENDA_RESOLUTION = re.compile(r"\b(?:SUBJECT|Subject|RE|Re|ITEM|Item)\s*:?\s+(?:A |a )?Resolution\s+(?:No\.?\s*)?\d[\w-]*")
+
+
 def instrument_named(text: str, rules: AnalyzerRules) -> str | None:
     """The words that name the text as an instrument its author can withdraw at will: a resolution,
     an executive, general or special order, a memo, a department manual section or policy statement,
@@ -772,6 +777,8 @@ def instrument_named(text: str, rules: AnalyzerRules) -> str | None:
         administrative = None  # a code chapter's "Purpose and policy statement" section
     found = (p["instrument"].search(header) or administrative or p["revocable"].search(text)
              or re.search(p["instrument"].pattern, text[:400]))  # in capitals near the top: "... GENERAL ORDER"
+    if not found:
+        found = AGENDA_RESOLUTION.search(text[:800])  # an agenda item summary whose subject is a resolution
     if not found and re.search(r"^\W*WHEREAS\b", text[:4000], re.I | re.M) and not ENACTED.search(text):
         found = re.search(r"WHEREAS", text, re.I)  # recitals that resolve or order, and enact nothing
     if not found and not LEGISLATION.search(header):

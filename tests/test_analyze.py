@@ -1114,3 +1114,23 @@ def test_a_departments_memo_that_holds_for_ice_keeps_its_own_limits_a_statute_do
     result = analyze_text(statute)
     assert result.mandates_cooperation
     assert not {f.id for f in result.provisions} & {"detainer.no-civil-arrest", "info.no-status-inquiry"}
+
+
+def test_study_of_the_twenty_third_set_in_small() -> None:
+    """What the twenty-third set taught, each in a sentence or two of the project's own words."""
+    found = lambda text: {f.id for f in analyze_text(text).provisions}  # noqa: E731
+    # "prohibits X from inquiring" binds; a state's abbreviation ends no sentence
+    policy = ("District Enrollment Policy\nThis policy prohibits the District from inquiring about a student's "
+              "immigration status during enrollment, pursuant to 22 Pa. Code 11.11.\n")
+    assert "info.no-status-inquiry" in found(policy)
+    assert any("22 Pa. Code 11.11" in f.evidence for f in analyze_text(policy).provisions)
+    assert "info.no-status-inquiry" not in found(policy.replace("prohibits", "permits"))
+    # an agenda item summary of a protective resolution is an instrument easily withdrawn
+    agenda = ("AGENDA ITEM SUMMARY City Council SUBJECT Resolution 2017-091 On a Community Trust Initiative. "
+              "EXECUTIVE SUMMARY This item is a proposed resolution demonstrating the City's commitment to "
+              "supporting immigrant communities. Staff recommends adoption of the Resolution.\n")
+    loopholes = {f.id for f in analyze_text(agenda).loopholes}
+    assert {"loophole.non-binding", "loophole.no-enforcement"} <= loopholes
+    # asking that ICE follow legal process on campus protects no place
+    assert "access.sensitive-locations" not in found(
+        "The University will insist that any engagement with ICE on our campus follow due legal process.\n")
