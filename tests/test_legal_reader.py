@@ -263,6 +263,15 @@ def test_utf16_bom_nbsp_soft_hyphen_curly_quotes_and_hyphenation(tmp_path: Path)
     assert decode_bytes("caf\xe9 d\u00e9tention".encode("cp1252"))[1] == "cp1252"
 
 
+def test_a_quotation_that_goes_on_in_lower_case_is_one_sentence() -> None:
+    from drafter.legal_reader import _sentences
+
+    text = ('"Staff shall not share release dates," ... "unless ICE agents have a criminal warrant." '
+            '"Next rule." Officers shall act.')
+    assert _sentences(text) == ['"Staff shall not share release dates," ... "unless ICE agents have a criminal warrant."',
+                                '"Next rule."', "Officers shall act."]
+
+
 def test_a_not_sign_used_as_a_discretionary_hyphen_is_removed() -> None:
     # Some PDF exports write the hidden hyphen as "¬" ("de¬tainer"); a "¬" between words stays.
     text = normalize("The jail shall decline all de\u00actainer requests; p \u00ac q.")[0]
