@@ -76,8 +76,8 @@ DECRIMINALIZING = ("policing.street-vending", "policing.civil-infractions", "pol
 SELF_EXECUTING = DECRIMINALIZING + ("policing.cite-release", "info.narrow-1373-savings")
 LEGISLATION = re.compile(r"\b(?:ORDINANCE|ACT|BILL|LAW|CODE|STATUTES?)\b")
 INSTRUMENT_DEFINES = re.compile(r"\b(?:this|the) (?:policy|ordinance|order|resolution|section|chapter|directive"
-                                r"|agreement|act|code) defines (?:an? |the )?(?:[\w'-]+ ){1,6}?as (?:an?y?|the|every|all)\b",
-                                re.I)
+                                r"|agreement|act|code) defines (?:an? |the )?(?:[\w'-]+ ){1,6}?as "
+                                r"(?:an?y?|the|every|all)\b", re.I)
 # A police department's own limits, kept in words that bind, beside the duty it owes immigration
 # authorities ("we will not detain anyone merely to verify status ... we will hold felons for ICE").
 OWN_LIMITS = ("detainer.no-civil-arrest", "info.no-status-inquiry", "policing.fair-impartial")
@@ -762,7 +762,8 @@ ENACTED = re.compile(r"\bordain|\bordinance\b|\bbe it enacted\b|\benacts?\b|\blo
 
 
 # An agenda item summary names the resolution it asks the council to adopt: "SUBJECT Resolution 2017-091 ...".
-AGENDA_RESOLUTION = re.compile(r"\b(?:SUBJECT|Subject|RE|Re|ITEM|Item)\s*:?\s+(?:A |a )?Resolution\s+(?:No\.?\s*)?\d[\w-]*")
+AGENDA_RESOLUTION = re.compile(r"\b(?:SUBJECT|Subject|RE|Re|ITEM|Item)\s*:?\s+(?:A |a )?Resolution\s+"
+                               r"(?:No\.?\s*)?\d[\w-]*")
 
 
 def instrument_named(text: str, rules: AnalyzerRules) -> str | None:
@@ -880,8 +881,8 @@ def _loopholes(operative: list[Unit], parts: list[Unit], text: str, found: dict[
                                     or bool(p["protective_call"].search(title)
                                             and not p["opposes_protection"].search(title)))
     # And one whose only duty is to log or report what immigration authorities ask (a transparency order).
-    logged = "structure.reporting" in found and bool(re.search(r"\bimmigration\b", found["structure.reporting"].evidence,
-                                                                re.I))
+    reporting = found.get("structure.reporting")
+    logged = reporting is not None and bool(re.search(r"\bimmigration\b", reporting.evidence, re.I))
     if instrument and (substantive or hortatory_immigration or recited or logged):
         add("loophole.non-binding", None, "an instrument easily withdrawn (resolution, order or memo)",
             instrument)

@@ -1306,7 +1306,8 @@ def _sentences(text: str) -> list[str]:
     text = re.sub(r"\b([A-Z])\.(?=\s?[A-Z]\.)", "\\1\u2024", text)  # initials such as "U. S."
     # A sentence ends at a point, or at a point inside a closing quote or bracket ("release.' Under").
     # A quotation that opens in lower case ("... while on duty," ... "unless ICE agents have") goes on.
-    parts = re.split(r"(?:(?<=\.)|(?<=\.[\"')]))\s+(?=[A-Z(]|[\"\u201c](?![a-z]))|(?<=;)\s+(?=(?:[A-Z][a-z]|WHEREAS)\b)", text)
+    parts = re.split(r"(?:(?<=\.)|(?<=\.[\"')]))\s+(?=[A-Z(]|[\"\u201c](?![a-z]))"
+                     r"|(?<=;)\s+(?=(?:[A-Z][a-z]|WHEREAS)\b)", text)
     return [p.replace("\u2024", ".").strip() for p in parts if p.strip()]
 
 

@@ -268,8 +268,8 @@ def test_a_quotation_that_goes_on_in_lower_case_is_one_sentence() -> None:
 
     text = ('"Staff shall not share release dates," ... "unless ICE agents have a criminal warrant." '
             '"Next rule." Officers shall act.')
-    assert _sentences(text) == ['"Staff shall not share release dates," ... "unless ICE agents have a criminal warrant."',
-                                '"Next rule."', "Officers shall act."]
+    first = '"Staff shall not share release dates," ... "unless ICE agents have a criminal warrant."'
+    assert _sentences(text) == [first, '"Next rule."', "Officers shall act."]
 
 
 def test_a_not_sign_used_as_a_discretionary_hyphen_is_removed() -> None:
