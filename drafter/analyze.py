@@ -342,7 +342,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
                                                           or DEFINITIONS_TITLE.search(u.title[:80])
                                                           or DEFINITIONS_LEAD.search(u.text[:160])
                                                           or GLOSSARY_ENTRY.match(u.own))]
-    operative = [u for u in parts if not u.definition and not u.heading and not u.lead and not u.preamble]
+    operative = _operative(parts)
     document = {id(rule): bool(rule.document.search(text)) for items in rules.provisions.values()
                 for rule in items if rule.document is not None}  # once per text, not once per unit
     seen: dict[str, Finding] = {}
@@ -425,7 +425,7 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         # Its penalties, complaints and reports police the mandate, and its duties to adopt rules or
         # train carry it out; they enforce and implement no protection.
         # an agency's policy, not a statute or bill that forbids limits
-        own = _withdrawable(text, rules) and not ENACTED.search(text[:3000])
+        own = _withdrawable(text, rules) and not _enacted(text)
         seen = {pid: f for pid, f in seen.items() if (not pid.startswith(SUBSTANTIVE_AREAS) or (
                     own and pid in OWN_LIMITS and pid in binding))
                 and pid not in ("structure.no-reversal", "structure.implementation") and pid not in ENFORCING}
@@ -480,7 +480,7 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
     title = _long_title(text)
     opposes = bool(rules.pattern("opposes_protection").search(title))
     withdrawable = _withdrawable(text, rules)
-    enacted_law = bool(ENACTED.search(text[:3000])) and not withdrawable  # "the council ordains", "be it enacted"
+    enacted_law = _enacted(text) and not withdrawable
     # Protections first: whether a loophole can be a gap depends on whether anything protects.
     for pid, (probability, first, end) in sorted(best_stretch.items(), key=lambda item: (
             not item[0].startswith(SUBSTANTIVE_AREAS), item[0])):
@@ -500,8 +500,7 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             continue  # the rules found what rules this out
         if pid == "loophole.non-binding" and enacted_law:
             continue  # an ordinance or act binds
-        if pid == "loophole.no-enforcement" and _enforced_in_words(
-                [u for u in parts if not (u.definition or u.heading or u.lead or u.preamble)], rules):
+        if pid == "loophole.no-enforcement" and _enforced_in_words(_operative(parts), rules):
             continue  # a complaint route or public enforcer the rules read is enforcement
         if pid == "structure.no-reversal" and withdrawable:
             continue  # as _binding_law: never an instrument easily withdrawn
@@ -528,6 +527,16 @@ def _read_statistically(reader: Reader | None, text: str, parts: list[Unit], see
             loopholes.add(pid)
         else:
             seen[pid] = finding
+
+
+def _operative(parts: list[Unit]) -> list[Unit]:
+    """The units that can state a rule: not definitions, headings, lead-ins or the preamble."""
+    return [u for u in parts if not (u.definition or u.heading or u.lead or u.preamble)]
+
+
+def _enacted(text: str) -> bool:
+    """Whether the opening enacts law ("the council ordains", "be it enacted")."""
+    return bool(ENACTED.search(text[:3000]))
 
 
 def _enforced_in_words(operative: list[Unit], rules: AnalyzerRules) -> bool:
