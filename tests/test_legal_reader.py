@@ -276,6 +276,12 @@ def test_a_not_sign_used_as_a_discretionary_hyphen_is_removed() -> None:
     # Some PDF exports write the hidden hyphen as "¬" ("de¬tainer"); a "¬" between words stays.
     text = normalize("The jail shall decline all de\u00actainer requests; p \u00ac q.")[0]
     assert "detainer requests" in text and "p \u00ac q" in text
+
+
+def test_scanned_spellings_of_287g_are_read_as_287g() -> None:
+    # FOIA scans of request letters read the section as "287 [g)" or "287(9)"; a real "287(10)" stays.
+    text = normalize("pursuant to 287 [g) of the Act, a 287(9) program and section 287(10).")[0]
+    assert text == "pursuant to 287(g) of the Act, a 287(g) program and section 287(10)."
     # A scanned portal glues words to commas ("invalid,inoperative"); numbers keep theirs.
     assert normalize("be declared invalid,inoperative or void; $345,000.00")[0] == \
         "be declared invalid, inoperative or void; $345,000.00"
