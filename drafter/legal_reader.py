@@ -499,6 +499,7 @@ def normalize(text: str) -> tuple[str, list[str]]:
     text = re.sub("(?<=\\d)[\u2013\u2014](?=\\d)", "-", text)  # Maryland's "§ 5–104.1" is § 5-104.1
     # Scanned 287(g) letters read the section as "287 [g)", "287(9)" or "287 (q)"; one spelling for the rules.
     text = re.sub(r"\b287\s?[(\[{]\s?[g9q]\s?[)\]}]", "287(g)", text)
+    text = re.sub(r"\bU S\. (?=[A-Z])", "U.S. ", text)  # a scan's "U S. Immigration": no sentence ends there
     text = PAGE_MARKER.sub("\f", text)
     text, struck = STRUCK.subn("", text)
     if struck:

@@ -282,6 +282,12 @@ def test_scanned_spellings_of_287g_are_read_as_287g() -> None:
     # FOIA scans of request letters read the section as "287 [g)" or "287(9)"; a real "287(10)" stays.
     text = normalize("pursuant to 287 [g) of the Act, a 287(9) program and section 287(10).")[0]
     assert text == "pursuant to 287(g) of the Act, a 287(g) program and section 287(10)."
+
+
+def test_a_scanned_u_s_is_read_as_us() -> None:
+    # "decline U S. Immigration and Customs Enforcement requests" is one sentence, not two.
+    assert normalize("to decline U S. Immigration and Customs Enforcement requests")[0] == (
+        "to decline U.S. Immigration and Customs Enforcement requests")
     # A scanned portal glues words to commas ("invalid,inoperative"); numbers keep theirs.
     assert normalize("be declared invalid,inoperative or void; $345,000.00")[0] == \
         "be declared invalid, inoperative or void; $345,000.00"
