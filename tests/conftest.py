@@ -2,12 +2,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+# A suite started in the background by a non-interactive shell ("... &") inherits Ctrl-C ignored,
+# and so would every drafter it starts; the interrupt tests need Ctrl-C delivered as it is at a
+# terminal. A handler (unlike "ignored") is not inherited across exec, so children get the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # The suite never reads or writes the user's real parse cache (a stale or tampered entry
 # there must not change a test, and tests must not leave entries behind): set before any
