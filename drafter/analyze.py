@@ -796,11 +796,17 @@ def instrument_named(text: str, rules: AnalyzerRules) -> str | None:
     return found.group(0) if found else None
 
 
+NOT_DESCRIBING = re.compile(r"\b(?:is|are|was|were) not (?:an? )?(?:U\.\s?S\.\s|United States )?"
+                            r"(?:citizens?|legal residents?|lawfully present|lawful permanent residents?)\b", re.I)
+
+
 def _negated(text: str, start: int) -> bool:
     """Whether the words before ``start`` negate the duty that follows ("No officer shall ...")."""
     before = text[max(0, start - 90):start]
     # ", but shall verify ... with the federal government": "but" opens a clause the negation does not reach
     clause = re.split(r"[;:]|\.\s|,\s*but\b", before)[-1]
+    # "a person who is not a citizen ... shall be reported" describes the person; it negates no duty
+    clause = NOT_DESCRIBING.sub("", clause)
     return bool(re.search(r"\b(?:no|not|nothing|neither|nor)\b(?!\s+(?:later|less|more|fewer|earlier))", clause,
                           re.I))
 

@@ -185,6 +185,16 @@ def test_a_glossary_entry_for_287g_is_not_a_mandate() -> None:
     assert "detainer.no-287g" in {f.id for f in result.provisions}
 
 
+def test_a_person_described_as_not_a_citizen_does_not_negate_the_duty() -> None:
+    # "who is not a citizen" says who the duty reaches; "No officer shall ..." still negates it.
+    duty = ("Section 4. An officer who arrests a person who is not a citizen shall report the arrest to the "
+            "Department of Homeland Security.")
+    assert analyze_text(duty).mandates_cooperation
+    refusal = ("Section 4. No officer shall report a person who is not a citizen to the Department of Homeland "
+               "Security.")
+    assert not analyze_text(refusal).mandates_cooperation
+
+
 @pytest.mark.parametrize("kind", sorted(MANDATE_KINDS))
 def test_anti_sanctuary_laws_of_other_shapes_are_flagged(kind: str) -> None:
     result = analyze_text(MANDATE_KINDS[kind])
