@@ -1286,9 +1286,11 @@ def read_defined_terms(parts: list[Unit], carried: re.Pattern[str]) -> None:
             unit.meant_from = "; ".join(f"the definition of \u201c{term}\u201d ({defined_at[term]})" for term in terms)
 
 
+# States abbreviated in citations ("22 Pa. Code", "Tenn. Code Ann."): no sentence ends at their point.
+STATE_ABBREVIATIONS = "Pa|Ga|Va|Md|Mich|Minn|Ariz|Colo|Conn|Mass|Wis|Tenn|Okla|Nev|Ky"
 ABBREVIATION = re.compile(r"\b(?:U\.S\.C|C\.F\.R|U\.S|Sec|No|Nos|Stat|Ann|Gov|Code|Cal|Rev|Proc|Crim|Civ|Admin|Dept"
                           r"|Art|Ch|ch|Inc|Co|Corp|v|e\.g|i\.e|a\.m|p\.m|Mr|Ms|Mrs|Dr|St|Tex|Fla|Ill|Wash"
-                          r"|Pa|Ga|Va|Md|Mich|Minn|Ariz|Colo|Conn|Mass|Wis|Tenn|Okla|Nev|Ky)\.")
+                          rf"|{STATE_ABBREVIATIONS})\.")
 
 
 def _plain(text: str) -> str:
@@ -1303,8 +1305,7 @@ def _plain(text: str) -> str:
 def _sentences(text: str) -> list[str]:
     text = re.sub(r"\b(U\.S\.C|C\.F\.R|Stat|Sec|No|Nos|Gov|Code|Ord|Res|Cal|Ill|Or|Wash|Tex|Fla|v|Inc|St|Ann"
                   r"|Rev|Proc|Crim|Civ|Admin|Dept|Art|Subd|Subch|Ch|ch|cl|p|pp|et seq|e\.g|i\.e|U\.S|a\.m|p\.m"
-                  r"|Mr|Ms|Mrs|Dr|Jr|Co|Corp|approx|art|ss?|Pa|Ga|Va|Md|Mich|Minn|Ariz|Colo|Conn|Mass|Wis|Tenn|Okla"
-                  r"|Nev|Ky)\.",
+                  rf"|Mr|Ms|Mrs|Dr|Jr|Co|Corp|approx|art|ss?|{STATE_ABBREVIATIONS})\.",
                   lambda m: m.group(0).replace(".", "\u2024"), text)
     text = re.sub(r"\b([A-Z])\.(?=\s?[A-Z]\.)", "\\1\u2024", text)  # initials such as "U. S."
     # A sentence ends at a point, or at a point inside a closing quote or bracket ("release.' Under").
