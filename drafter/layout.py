@@ -42,6 +42,7 @@ def layout(document: Document) -> list[Line]:
               Line("OrdNotice", [Run(document.draft_notice)], key="~notice")]
     if document.legend:
         lines.append(Line("OrdNotice", [Run(document.legend)], key="~legend"))
+    lines += [Line("OrdNotice", list(n.runs), key=f"~statenote{i}") for i, n in enumerate(document.notices)]
     lines += [Line("OrdWarning", list(w.runs), key=f"~warning{i}") for i, w in enumerate(document.warnings)]
     lines += [Line("OrdRecital", [Run(r)], key=f"~recital{i}") for i, r in enumerate(document.recitals)]
     if document.enacting_clause:

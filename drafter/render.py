@@ -604,7 +604,7 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
         number_line=number_line, title=title,
         draft_notice=DRAFT_NOTICE.format(date=date_text, instrument=noun,
                                          form=NOT_APPROVED if j["legal_officer"] else ""),
-        warnings=warnings,
+        warnings=warnings, notices=state_checked(selection),
         recitals=recitals, enacting_clause=enacting, sections=sections, signature=signature,
         jurisdiction=j["full_name"], date=date_text,
         header=f"{number_line.title()} · {j['full_name']} · DRAFT {date_text}",
@@ -703,6 +703,21 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + ", and " + items[-1]
 
 
+def has_state_law(selection: Selection) -> bool:
+    """Whether any state law on the subject is in force or coming for this draft."""
+    state = selection.state
+    return state is not None and bool(state.restricts or state.covered or state.laws or state.pending)
+
+
+def state_checked(selection: Selection) -> list[Para]:
+    """For a state with no law on the subject, the one line saying so: the county's lawyer
+    then knows state law was checked, and when (the summary says), not merely left out."""
+    if selection.state is None or has_state_law(selection):
+        return []
+    rule = selection.state.rule
+    return [Para([Run(f"State law checked: {rule.name}.", bold=True), Run(" " + rule.summary)])]
+
+
 def state_warnings(library: Library, selection: Selection) -> list[Para]:
     """The boxed state-law notice under a draft's title: what state law forbids, requires and
     already secures on the draft's date, and what this draft left out or changed because of it.
@@ -710,7 +725,7 @@ def state_warnings(library: Library, selection: Selection) -> list[Para]:
     state = selection.state
     # Any state law in force or coming, even one that changes nothing here (Nevada's model
     # policies), is named: a county's lawyer reads the notice to learn which laws apply.
-    if state is None or not (state.restricts or state.covered or state.laws or state.pending):
+    if not has_state_law(selection):
         return []
     rule = state.rule
     out: list[Para] = []

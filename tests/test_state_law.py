@@ -408,9 +408,10 @@ def test_built_text_never_contains_a_withheld_passage(tmp_path: Path, library: L
 
 def test_every_state_with_a_law_in_force_names_it_in_the_notice(library: Library) -> None:
     """A county's lawyer learns from the notice which state laws apply, even a law that changes
-    nothing in the draft (Nevada's model policies); a state with no such law gets no notice."""
+    nothing in the draft (Nevada's model policies); a state with no such law gets one line saying
+    that state law was checked, when, and what was found."""
     import drafter
-    from drafter.render import state_warnings
+    from drafter.render import state_checked, state_warnings
 
     for code, rule in sorted(library.states.items()):
         draft = drafter.build({"jurisdiction": {"name": "Test City", "kind": "city", "state": code}},
@@ -419,5 +420,11 @@ def test_every_state_with_a_law_in_force_names_it_in_the_notice(library: Library
         in_force = [law for law in rule.laws if law.effective <= dt.date(2026, 11, 29) and law.status != "repealed"]
         for law in in_force:
             assert library.authorities[law.authority].name in notice, (code, law.authority)
+        checked = " ".join(run.text for para in state_checked(draft.selection) for run in para.runs)
         if not rule.laws:
-            assert notice == "", code
+            assert notice == "", code  # nothing to warn of: no red box
+            assert checked.startswith(f"State law checked: {rule.name}."), code
+            assert rule.summary in checked and f"State law checked: {rule.name}." in draft.render("md").decode(), code
+            assert "as of 20" in rule.summary, f"{code}: the one line must say when state law was checked"
+        else:
+            assert checked == "", code

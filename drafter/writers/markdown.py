@@ -49,9 +49,9 @@ class MarkdownWriter:
         lines: list[str] = [f"**{_escape(document.number_line)}**", ""] if document.number_line else []
         lines += [f"# {_escape(document.title.upper())}", "",
                   f"> *{_escape(document.draft_notice)}*", ""]
-        for warning in document.warnings:
+        for warning in [*document.notices, *document.warnings]:
             lines += [f"> {runs_markdown(warning.runs)}", ">"]
-        if document.warnings:
+        if document.notices or document.warnings:
             lines[-1] = ""
         for recital in document.recitals:
             lines += [_escape(recital), ""]
