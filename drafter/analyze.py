@@ -264,9 +264,16 @@ REFUSAL_EXCEPTED = re.compile(r"\b(?:decline|refuse|shall not|will not|may not)\
                               r"\b(?:except|unless|other than)\b", re.I)
 
 
-def mandate_fits(mandate: Mandate, sentence: str) -> bool:
-    plain = _plain(sentence)
-    return any(_commands(plain, m.start()) for m in mandate.pattern.finditer(plain))
+def mandate_fits(mandate: Mandate, sentence: str, rules: AnalyzerRules) -> bool:
+    return _mandate_in(mandate, _plain(sentence), rules)
+
+
+def _mandate_in(mandate: Mandate, plain: str, rules: AnalyzerRules) -> bool:
+    """Whether ``mandate`` commands here: found, not negated, and not inside a quotation that
+    the text attributes to another law ("It states, in relevant part, that ...")."""
+    quoted = rules.pattern("reported_quote")
+    return any(_commands(plain, m.start()) and not quoted.search(plain[:m.start()])
+               for m in mandate.pattern.finditer(plain))
 
 
 def _commands(text: str, start: int) -> bool:
@@ -415,7 +422,8 @@ def analyze_text(text: str, library: Any | None = None, rules: AnalyzerRules | N
         _headline_mandate(parts, rules, result)
     if not result.mandate_evidence and not protects:
         _agreement_mandate(text, rules, result)
-    if not result.mandate_evidence and not protects and not _refuses_cooperation(parts, rules):
+    if (not result.mandate_evidence and not protects and not _refuses_cooperation(parts, rules)
+            and not rules.pattern("advisory").search(text)):
         _reader_mandate(reader, text, parts, result)
     result.mandates_cooperation = bool(result.mandate_evidence)
     if result.mandates_cooperation:
@@ -599,7 +607,7 @@ def _mandate_commanded(plain: str, binding: set[str], rules: AnalyzerRules) -> s
     for mandate in rules.mandates:
         if any(pid in binding for pid in mandate.unless_found):
             continue
-        if any(_commands(plain, m.start()) for m in mandate.pattern.finditer(plain)):
+        if _mandate_in(mandate, plain, rules):
             return mandate.why
     return None
 

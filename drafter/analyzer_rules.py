@@ -315,7 +315,7 @@ def check_examples(rules: AnalyzerRules, taxonomy_ids: set[str] | None, problems
         for sentence, expected in [(s, True) for s in mandate.examples.match] + \
                                   [(s, False) for s in mandate.examples.no_match]:
             ran += 1
-            if mandate_fits(mandate, sentence) != expected:
+            if mandate_fits(mandate, sentence, rules) != expected:
                 fail(mandate.source, f"mandate ('{mandate.why}')", sentence, expected)
     from drafter.analyze import loophole_example_fits
 

@@ -1001,6 +1001,30 @@ def test_a_departments_policy_to_assist_immigration_authorities_mandates() -> No
     assert not analyze_text(text.replace("policy to assist", "policy not to assist")).mandates_cooperation
 
 
+LAWYERS_MEMO = (
+    "Memorandum\nTO: City Manager\nFROM: Assistant City Attorney\nRE: Sanctuary Cities\n\n"
+    "The purpose of this memo is to provide a general overview of federal law on immigration information. "
+    "One federal statute, 8 U.S.C. 1373, is directly on point. It states, in relevant part, that "
+    "\u201cNotwithstanding any other provision of Federal, State, or local law, a Federal, State, or local "
+    "government entity or official may not prohibit, or in any way restrict, any government entity or official "
+    "from sending to, or receiving from, the Immigration and Naturalization Service information regarding the "
+    "citizenship or immigration status, lawful or unlawful, of any individual.\u201d The statute was enacted in "
+    "1996 and remains in force. A recent executive order cites it several times.\n")
+
+
+def test_a_lawyers_memo_quoting_a_federal_statute_mandates_nothing(library) -> None:
+    """A memo that explains federal law to a city requires nothing of anyone: the quoted statute is
+    another law's words (the rules skip it), and the memo's own words are advice (the reader skips it)."""
+    assert not analyze_text(LAWYERS_MEMO, library).mandates_cooperation
+    unattributed = LAWYERS_MEMO.replace("It states, in relevant part, that \u201c", "\u201c")
+    assert analyze_text(unattributed, library).mandates_cooperation  # the same words as the text's own
+    from drafter.analyze import builtin_rules
+
+    advisory = builtin_rules().pattern("advisory")
+    assert advisory.search(LAWYERS_MEMO)
+    assert not advisory.search("The purpose of this policy is to set the rules for detainers.")
+
+
 def test_a_pointer_to_a_glossary_elsewhere_does_not_make_the_rules_below_it_definitions() -> None:
     text = ("Verification of Lawful Presence\n"
             "1.0 Specific meanings of bold terms in this policy can be found within the University's policy "
