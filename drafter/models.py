@@ -511,6 +511,27 @@ class JurisdictionForm(Strict):
         return self.model_copy(update=changes)
 
 
+def form_text(text: str, form: Any, name: str, state: str) -> str:
+    """A jurisdiction-form wording with its placeholders filled."""
+    full = form.full_name.format(name=name, state_name=US_STATES[state])
+    values = {"name": name, "state_name": US_STATES[state], "full_name": full,
+              "the_full_name": with_article(full)}
+    text = text.replace("the {full_name}", "{the_full_name}")
+    values["governing_body"] = form.governing_body.format(**values)
+    values["legislature"] = values["governing_body"]
+    values["instrument"] = form.instrument
+    values["INSTRUMENT"] = form.instrument.upper()
+    return text.format(**values)
+
+
+def with_article(full_name: str) -> str:
+    """'the City of Oakland', 'the District of Columbia', but 'Travis County', 'Jefferson Parish'."""
+    return f"the {full_name}" if _NAMED_OF.match(full_name) else full_name
+
+
+_NAMED_OF = re.compile(r"^(?:[A-Z][a-z]+ )+(?:and [A-Z][a-z]+ )?of ")
+
+
 # ---------------------------------------------------------------- answers files
 
 class CodeChapter(Strict):

@@ -15,9 +15,9 @@ from drafter.docmodel import Block, Chapter, Document, Item, Note, Para, Run, Se
 from drafter.errors import Problems
 from drafter.library import Clause, Definition, Library
 from drafter.markdown import CITE_PREFIX, REF_PREFIX, MarkdownError, parse_blocks
-from drafter.models import US_STATES, Authority, finding_applies, finding_text
+from drafter.models import US_STATES, Authority, finding_applies, finding_text, form_text, with_article
 from drafter.numbering import Labeler, code_section_number
-from drafter.resolve import Selection
+from drafter.resolve import Selection, unchecked_names
 from drafter.templating import Markdown, RenderError, escape_markdown, read_only, render, strip_illegal
 
 AREA_PHRASES = {
@@ -30,27 +30,6 @@ AREA_PHRASES = {
 DRAFT_NOTICE = ("DRAFT of {date}. A draft {instrument} for review by a licensed attorney. "
                 "It is not legal advice{form}.")
 NOT_APPROVED = " and has not been approved as to form"
-
-
-def form_text(text: str, form: Any, name: str, state: str) -> str:
-    """A jurisdiction-form wording with its placeholders filled."""
-    full = form.full_name.format(name=name, state_name=US_STATES[state])
-    values = {"name": name, "state_name": US_STATES[state], "full_name": full,
-              "the_full_name": with_article(full)}
-    text = text.replace("the {full_name}", "{the_full_name}")
-    values["governing_body"] = form.governing_body.format(**values)
-    values["legislature"] = values["governing_body"]
-    values["instrument"] = form.instrument
-    values["INSTRUMENT"] = form.instrument.upper()
-    return text.format(**values)
-
-
-def with_article(full_name: str) -> str:
-    """'the City of Oakland', 'the District of Columbia', but 'Travis County', 'Jefferson Parish'."""
-    return f"the {full_name}" if _NAMED_OF.match(full_name) else full_name
-
-
-_NAMED_OF = re.compile(r"^(?:[A-Z][a-z]+ )+(?:and [A-Z][a-z]+ )?of ")
 
 
 def enactment(instrument: str, kind: str) -> str:
@@ -604,7 +583,7 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
         number_line=number_line, title=title,
         draft_notice=DRAFT_NOTICE.format(date=date_text, instrument=noun,
                                          form=NOT_APPROVED if j["legal_officer"] else ""),
-        warnings=warnings, notices=state_checked(selection),
+        warnings=warnings, notices=state_checked(selection) + names_unchecked(selection),
         recitals=recitals, enacting_clause=enacting, sections=sections, signature=signature,
         jurisdiction=j["full_name"], date=date_text,
         header=f"{number_line.title()} · {j['full_name']} · DRAFT {date_text}",
@@ -716,6 +695,19 @@ def state_checked(selection: Selection) -> list[Para]:
         return []
     rule = selection.state.rule
     return [Para([Run(f"State law checked: {rule.name}.", bold=True), Run(" " + rule.summary)])]
+
+
+def names_unchecked(selection: Selection) -> list[Para]:
+    """Where the form's names were not checked against the state's law, the line that says so:
+    a Missouri township or a Kansas county names its board and officers in its own way."""
+    form = selection.form
+    if form.verified:
+        return []
+    j = selection.source.answers.jurisdiction
+    return [Para([Run("Names not checked:", bold=True),
+                  Run(f" the body and officers named in this draft ({unchecked_names(form, j.name, j.state)}) "
+                      f"follow the usual form for a {j.kind}; drafter has not checked them against "
+                      f"{US_STATES[j.state]} law. Confirm them before the draft is introduced.")])]
 
 
 def state_warnings(library: Library, selection: Selection) -> list[Para]:

@@ -17,7 +17,7 @@ from typing import Any
 from drafter import statelaw
 from drafter.errors import Location, Problem, Problems
 from drafter.library import Clause, Library
-from drafter.models import US_STATES, Answers, JurisdictionForm, Profile
+from drafter.models import US_STATES, Answers, JurisdictionForm, Profile, form_text
 from drafter.resources import display_path
 from drafter.sources import YamlDoc, load_yaml_file, validate
 from drafter.statelaw import Reason, StateOutcome
@@ -278,6 +278,19 @@ ANSWER_OVERRIDES = {"governing_body": "governing_body", "presiding_officer": "pr
                     "governing_body_es_gender": "body_es_gender"}
 
 
+# Form fields whose placeholders ("{governing_body}") are filled when a draft names them.
+FILLED_FIELDS = {"governing_body", "presiding_officer", "executive", "clerk", "legal_officer",
+                 "enacting_clause"}
+# Answers that name every body and officer an unverified form would otherwise guess.
+NAMED_BY_ANSWERS = {"governing_body", "clerk", "legal_officer"}
+
+
+def unchecked_names(form: JurisdictionForm, name: str, state: str) -> str:
+    """The body and officers a draft names, as one list for a notice or a warning."""
+    names = [form.governing_body, form.presiding_officer, form.clerk, form.legal_officer]
+    return "; ".join(strip_illegal(form_text(n, form, name, state)) for n in names if n)
+
+
 STRENGTH_RANK = {"strongest": 0, "strong": 1, "baseline": 2}
 
 
@@ -445,10 +458,28 @@ def jurisdiction_form(library: Library, source: AnswersFile, problems: Problems,
                 + (f" ({form.source})" if form.source else ""),
                 "the draft uses the answers file's name everywhere; remove governing_body "
                 "to use the usual one", "warning"))
-        changes[form_field] = value
+        if form_field in FILLED_FIELDS:
+            # an answers file's names are literal text: a brace in one is not a placeholder
+            changes[form_field] = value.replace("{", "{{").replace("}", "}}")
+        else:
+            changes[form_field] = value
     if "governing_body" in changes and "body_es" not in changes:
         # the Spanish default named another body; the fact sheet then keeps the English name
-        changes["body_es"] = changes["governing_body"]
+        changes["body_es"] = strip_illegal(j.governing_body or "").strip()
+    if not form.verified and changes.keys() >= NAMED_BY_ANSWERS:
+        # the user named the body and officers themselves: nothing left unchecked to flag
+        changes.update(verified=True, source="the answers file")
+    elif not form.verified and j.kind != "city":
+        # Counties, towns, townships and villages name their bodies and officers in many ways;
+        # a city's usual form (council, mayor, clerk, attorney) seldom misleads, so a city is
+        # flagged in the draft's notice only, not on the console as well.
+        officers = form.model_copy(update=changes)
+        warnings.append(Problem.at(
+            source.where("jurisdiction", "kind"),
+            f"the names of the body and officers follow the usual form for a {j.kind}, which drafter "
+            f"has not checked against {US_STATES[j.state]} law: {unchecked_names(officers, j.name, j.state)}",
+            "confirm them, then name them in the answers file: governing_body, clerk, legal_officer, "
+            "and presiding_officer where it differs (docs/jurisdiction-forms.md)", "warning"))
     return form.model_copy(update=changes)
 
 

@@ -96,6 +96,35 @@ def test_names_the_right_officers(state: str, kind: str) -> None:
         if other in body or len(other.split()) < 2:
             continue
         assert f"{other} of the" not in plain, f"{other} in a {kind} draft"
+    # names drafter never checked are said to be unchecked: in the draft always, on the console
+    # for every kind but a city (whose usual council, mayor, clerk and attorney seldom mislead)
+    unchecked = [w.message for w in selection.warnings if "has not checked against" in w.message]
+    assert ("Names not checked:" in plain) == (not form.verified), (state, kind)
+    assert bool(unchecked) == (not form.verified and kind != "city"), (state, kind)
+    if unchecked:
+        assert body in unchecked[0] and fill(form.clerk) in unchecked[0], unchecked
+
+
+def test_naming_the_body_and_officers_in_the_answers_file_clears_the_unchecked_names() -> None:
+    state = next(s for s in STATES if _exists("county", s) and not LIBRARY.forms["county"].for_state(s).verified)
+    place = {"name": "Sedgwick", "kind": "county", "state": state}
+    text, selection = build(place)
+    assert "Names not checked:" in _plain(text)
+    assert any(f"not checked against {US_STATES[state]} law" in w.message for w in selection.warnings)
+    named = {**place, "governing_body": "Board of Supervisors", "clerk": "County Auditor",
+             "legal_officer": "County Counselor"}
+    text, selection = build(named)
+    assert "Names not checked:" not in _plain(text) and "County Counselor" in _plain(text)
+    assert not any("not checked against" in w.message for w in selection.warnings)
+    # naming only the body leaves the clerk and the legal officer unchecked
+    text, selection = build({**place, "governing_body": "Board of Supervisors"})
+    assert "Names not checked:" in _plain(text)
+
+
+def test_a_brace_in_an_answers_file_name_is_text_not_a_placeholder() -> None:
+    text, _ = build({"name": "Oakland", "kind": "city", "state": "CA", "governing_body": "City {Council}",
+                     "clerk": "Clerk {name}"})
+    assert "City {Council} of the City of Oakland" in _plain(text) and "Clerk {name}" in _plain(text)
 
 
 def test_known_bugs_fixed() -> None:
