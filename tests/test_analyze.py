@@ -1168,3 +1168,21 @@ def test_study_of_the_twenty_third_set_in_small() -> None:
     # asking that ICE follow legal process on campus protects no place
     assert "access.sensitive-locations" not in found(
         "The University will insist that any engagement with ICE on our campus follow due legal process.\n")
+
+
+def test_a_boards_wish_that_the_jail_keep_status_from_ice_is_a_protection_not_a_mandate(library) -> None:
+    """A county board that asks its sheriff for a policy of not reporting people's status to ICE protects
+    them, if only by a wish: the jail words ('booked into the County Jail') once led the mandate model to
+    read it as cooperation; a refusal in so many words is a protection, which keeps the model away."""
+    text = ("The Board of Supervisors expresses its desire that the Sheriff's Office develop a policy refusing "
+            "to report the immigration status of any person booked into the County Jail to ICE, unless the "
+            "person is charged with a felony.")
+    result = analyze_text(text, library)
+    assert not result.mandates_cooperation
+    assert "info.no-personal-data" in {f.id for f in result.provisions}
+    assert {"loophole.non-binding", "loophole.conviction-carveout"} <= {f.id for f in result.loopholes}
+    # a jail that sends status queries to immigration authorities as its practice cooperates
+    practice = ("Booking procedures for foreign-born arrestees. Several factors decide whether an Immigration "
+                "Alien Query (IAQ) is requested: the arrestee says he was born outside the United States, or his "
+                "criminal history shows a foreign place of birth.")
+    assert analyze_text(practice, library).mandates_cooperation
