@@ -469,18 +469,18 @@ def jurisdiction_form(library: Library, source: AnswersFile, problems: Problems,
     if not form.verified and changes.keys() >= NAMED_BY_ANSWERS:
         # the user named the body and officers themselves: nothing left unchecked to flag
         changes.update(verified=True, source="the answers file")
-    elif not form.verified and j.kind != "city":
+    used = form.model_copy(update=changes)  # the form the draft uses
+    if not used.verified and j.kind != "city":
         # Counties, towns, townships and villages name their bodies and officers in many ways;
         # a city's usual form (council, mayor, clerk, attorney) seldom misleads, so a city is
         # flagged in the draft's notice only, not on the console as well.
-        officers = form.model_copy(update=changes)
         warnings.append(Problem.at(
             source.where("jurisdiction", "kind"),
             f"the names of the body and officers follow the usual form for a {j.kind}, which drafter "
-            f"has not checked against {US_STATES[j.state]} law: {unchecked_names(officers, j.name, j.state)}",
+            f"has not checked against {US_STATES[j.state]} law: {unchecked_names(used, j.name, j.state)}",
             "confirm them, then name them in the answers file: governing_body, clerk, legal_officer, "
             "and presiding_officer where it differs (docs/jurisdiction-forms.md)", "warning"))
-    return form.model_copy(update=changes)
+    return used
 
 
 def _group_key(library: Library, cid: str) -> str:
