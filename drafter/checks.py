@@ -122,7 +122,7 @@ def _lint_clause(library: Library, clause: Clause, problems: Problems) -> None:
                          hint="see docs/lint-rules.md for the rule ids")
     problems.extend(lint(Target(mask_jinja(clause.body), clause.display, clause.body_line,
                                 dict(meta.lint), frozenset(meta.opens),
-                                codified_words=meta.role != "housekeeping")))
+                                codified_words=meta.role != "housekeeping", source=clause.body)))
     for index, entry in enumerate(meta.findings):
         finding = finding_text(entry)
         line = clause.header.line_of(finding, ("findings", index))

@@ -101,6 +101,13 @@ RULES: tuple[Rule, ...] = (
             # [D] keeps this pattern from reading as an unfinished-work marker
             r"\b(?:City/County|county/city|Council/Board)\b|\bTO[D]O\b|\bTBD\b"),
          "[insert name of city]"),
+    # read in the clause's Jinja source, where the two bodies still have different names
+    Rule("R-43", "warning", "report sent to the governing body",
+         "send reports, audits, certifications and findings to {{ jurisdiction.oversight_body }}: "
+         "a state's Attorney General, not its Legislature; a town's select board, not its town meeting",
+         _p(r"\b(?:report|certif|submit|send|present)\w*\b[^.\n]{0,200}?\bto the "
+            r"\{\{\s*jurisdiction\.governing_body\s*\}\}"),
+         "shall report each year to the {{ jurisdiction.governing_body }}"),
 )
 DOCUMENT_RULES: tuple[Rule, ...] = (
     Rule("R-10", "warning", "'must' and 'shall' both used for duties",
@@ -161,6 +168,7 @@ class Target:
     opens: frozenset[str] = frozenset()
     definition: bool = False
     codified_words: bool = True  # whether R-32 applies (raw clause source only)
+    source: str = ""  # the unmasked Jinja source, for rules that read variable names
     loopholes: bool = True  # definitions and findings describe; they do not permit
     where: str = ""  # a label such as "Section 2.90.030" for built drafts
 
@@ -181,6 +189,10 @@ def lint(target: Target) -> list[Problem]:
 
     for rule in RULES:
         if rule.pattern is None:
+            continue
+        if rule.id == "R-43":
+            for match in rule.pattern.finditer(target.source):
+                add(rule.id, rule.severity, match.start(), rule.title, rule.hint)
             continue
         if rule.id == "R-23" and not target.definition:
             continue

@@ -40,7 +40,9 @@ def render() -> str:
             title = f"sentence longer than {SENTENCE_LIMIT} words"
         lines.append(f"| {rule.id} | {rule.severity} | {title} | {rule.hint} | `{example}` |")
     lines += ["", "R-23 applies to definitions only; R-32 to clause text that may be codified "
-              "(not housekeeping sections).", "", "## Document rules (`drafter lint`)", "",
+              "(not housekeeping sections); R-43 to a clause's Jinja source, where "
+              "`governing_body` and `oversight_body` are still told apart.", "",
+              "## Document rules (`drafter lint`)", "",
               "| rule | severity | what it finds | fix |", "|---|---|---|---|"]
     for rule in DOCUMENT_RULES:
         lines.append(f"| {rule.id} | {rule.severity} | {rule.title} | {rule.hint} |")

@@ -29,11 +29,11 @@ def _exists(kind: str, state: str) -> bool:
     return LIBRARY.forms[kind].for_state(state).exists
 
 
-def build(jurisdiction: dict[str, Any], **answers: Any) -> tuple[str, Any]:
+def build(jurisdiction: dict[str, Any], commentary: str = "none", **answers: Any) -> tuple[str, Any]:
     data = {"jurisdiction": jurisdiction, "output": {"date": dt.date(2026, 11, 22)}, **answers}
     source = answers_from_mapping(data, name="test.yaml")
     selection = resolve(LIBRARY, source, allow_preempted=True)
-    document = build_document(LIBRARY, selection, commentary="none")
+    document = build_document(LIBRARY, selection, commentary=commentary)
     return MarkdownWriter().render(document), selection
 
 
@@ -125,6 +125,35 @@ def test_a_brace_in_an_answers_file_name_is_text_not_a_placeholder() -> None:
     text, _ = build({"name": "Oakland", "kind": "city", "state": "CA", "governing_body": "City {Council}",
                      "clerk": "Clerk {name}"})
     assert "City {Council} of the City of Oakland" in _plain(text) and "Clerk {name}" in _plain(text)
+
+
+# clauses whose reports, audits, certifications or findings go to whoever oversees the law
+REPORTED_TO_OVERSIGHT = ["access.officer-identification", "access.officer-identification-local",
+                         "detainers.federal-beds-immigration",
+                         "detainers.federal-beds-reporting", "information.database-access",
+                         "information.surveillance-contracts", "information.surveillance-end",
+                         "policing.fair-impartial", "structure.forum", "structure.implementation",
+                         "structure.independent-complaints", "structure.reporting"]
+
+
+@pytest.mark.parametrize(("state", "kind"), [("NM", "state"), ("CT", "town"), ("MA", "town")])
+def test_reports_go_to_the_body_that_oversees_the_law_not_to_a_legislature_or_town_meeting(
+        state: str, kind: str) -> None:
+    form = LIBRARY.forms[kind].for_state(state)
+    body, oversight = form.governing_body, form.oversight_body
+    assert oversight and oversight != body
+    name = US_STATES[state] if kind == "state" else "Guilford"
+    for clause in REPORTED_TO_OVERSIGHT:
+        if kind not in LIBRARY.clauses[clause].meta.applies_to:
+            continue
+        text, _ = build({"name": name, "kind": kind, "state": state}, commentary="annotated",
+                        include=[clause])
+        anchor = f'<a id="sec-{clause.replace(".", "-")}"></a>'
+        section = _plain(text).split(anchor, 1)[1].split('<a id="sec-', 1)[0]
+        assert f"the {oversight}" in section, clause
+        for sentence in re.split(r"(?<=\.) ", section):
+            if re.search(r"\b(report|certif|findings|forum)", sentence):
+                assert f"to the {body}" not in sentence and f"The {body} holds" not in sentence, sentence
 
 
 def test_known_bugs_fixed() -> None:
