@@ -1186,3 +1186,17 @@ def test_a_boards_wish_that_the_jail_keep_status_from_ice_is_a_protection_not_a_
                 "Alien Query (IAQ) is requested: the arrestee says he was born outside the United States, or his "
                 "criminal history shows a foreign place of birth.")
     assert analyze_text(practice, library).mandates_cooperation
+
+
+def test_a_hold_named_in_full_and_a_protection_only_for_people_not_suspected_of_crime(library) -> None:
+    """A police procedure that spells out "U.S. Immigration & Customs Enforcement (I.C.E.) hold" refuses
+    detainers as surely as one that says "ICE hold"; and a protection that reaches only people "NOT
+    suspected of crimes" leaves everyone an officer suspects to the hold (a carve-out)."""
+    text = ("Law Enforcement Officers may NOT stop, detain and question, arrest or place an immigration or a "
+            "U.S. Immigration & Customs Enforcement (I.C.E.) hold on any person NOT suspected of crimes, solely "
+            "on the grounds that they may be undocumented and deportable foreign nationals.")
+    result = analyze_text(text, library)
+    assert "detainer.no-hold" in {f.id for f in result.provisions}
+    assert "loophole.conviction-carveout" in {f.id for f in result.loopholes}
+    sheriff = "The Sheriff's Office does not hold anyone for ICE and does not actively work with ICE to deport people."
+    assert "detainer.no-joint-operations" in {f.id for f in analyze_text(sheriff, library).provisions}
