@@ -129,6 +129,9 @@ NAMED_INSTRUMENT = re.compile(r"\b(?:RESOLUTION|ORDINANCE|Resolution|Ordinance|B
 # A department's order or a lawyer's memo, whose header lists the laws it refers to.
 CITING_FORM = re.compile(r"\b(?:MEMORANDUM|PROCEDURAL INSTRUCTION|GENERAL ORDER|SPECIAL ORDER|DIRECTIVE"
                          r"|POLICE DEPARTMENT|SHERIFF'?S? (?:OFFICE|DEPARTMENT)|REFERENCES?)\b")
+# A law refers to itself ("section 2 of this act"); a library's notice that cites the statute it follows
+# ("in accordance with ... (75 ILCS 70/1)") is not itself codified.
+SELF_CITED = re.compile(r"\bthis (?:act|chapter|title|article|code)\b", re.I)
 UNCODIFIED = re.compile(r"\b(?:ORDINANCE NO|AN ORDINANCE|BE IT ORDAINED|RESOLUTION|RESOLVED|EXECUTIVE ORDER"
                         r"|GENERAL ORDER|SPECIAL ORDER|COMMAND ORDER|MEMORANDUM|DIRECTIVE|POLICY)\b", re.I)
 
@@ -737,7 +740,8 @@ def _binding_law(parts: list[Unit], text: str, found: dict[str, Finding], bindin
     numbered = [u for u in parts if u.section and not u.preamble and (
         re.search(r"\d[.\-]\d", u.section) or re.match(r"\d{3,}", u.section))]
     codified = bool(numbered) or bool(CODE_CITE.search(first_lines) or CODE_NAMED.search(first_lines)) or (
-        bool(CODE_CITE.search(text)) and not UNCODIFIED.search(header)) or bool(INTO_CODE.search(text[:5000])) \
+        bool(CODE_CITE.search(text)) and bool(SELF_CITED.search(text)) and not UNCODIFIED.search(header)) \
+        or bool(INTO_CODE.search(text[:5000])) \
         or bool(re.search(r"^\W*(?:chapter|title|article)\s+\d+[A-Z]?[.\-]\d+", first_lines, re.I | re.M)) \
         or bool(re.search(r"^\W*\d+[A-Z]?(?:[.\-]\d+[A-Z]?){2,3}\s*:\s*[A-Z]", first_lines, re.M))
     if not codified:

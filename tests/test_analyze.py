@@ -1200,3 +1200,26 @@ def test_a_hold_named_in_full_and_a_protection_only_for_people_not_suspected_of_
     assert "loophole.conviction-carveout" in {f.id for f in result.loopholes}
     sheriff = "The Sheriff's Office does not hold anyone for ICE and does not actively work with ICE to deport people."
     assert "detainer.no-joint-operations" in {f.id for f in analyze_text(sheriff, library).provisions}
+
+
+def test_a_library_notice_that_cites_the_statute_it_follows_is_not_codified_law(library) -> None:
+    """A library's web notice that keeps records confidential "in accordance with" a statute (75 ILCS 70/1)
+    is the library's own statement, which it can change at will: not law that only a new law can undo,
+    and so non-binding. Its refusal to "assist or collaborate with" ICE refuses joint work, and not asking
+    for status when it issues library cards keeps the card free of status. Naming the library as the one
+    that acts does not make it a sensitive location: that needs a limit on agents' entry or enforcement there."""
+    text = ("A Community Message about ICE\n\nLibrary Privacy, Procedures, and Law Enforcement\n\n"
+            "- The Library does not ask for immigration status when issuing library cards.\n"
+            "- In accordance with the Illinois Library Records Confidentiality Act (75 ILCS 70/1), all library "
+            "records are confidential and cannot be shared publicly.\n"
+            "- The Library does not assist or collaborate with U.S. Immigration and Customs Enforcement (ICE) "
+            "unless legally required to do so through a valid court order.\n")
+    result = analyze_text(text, library)
+    provisions = {f.id for f in result.provisions}
+    assert {"detainer.no-joint-operations", "info.services-not-conditioned", "info.no-status-inquiry"} <= provisions
+    assert "structure.no-reversal" not in provisions
+    assert "access.sensitive-locations" not in provisions  # the library acts; no one's entry is limited
+    assert "loophole.non-binding" in {f.id for f in result.loopholes}
+    law = text.replace("A Community Message about ICE", "Section 3 of this act")
+    law = law.replace("The Library does", "A library shall")
+    assert "structure.no-reversal" in {f.id for f in analyze_text(law, library).provisions}
