@@ -435,6 +435,7 @@ class FormOverride(Strict):
     tally: list[NonEmpty] | None = None
     chambers: list[Chamber] | None = None
     oversight_body: str | None = None
+    voters_enact: bool | None = None
     acts_as: Kind | None = None
     body_es: str | None = None
     body_es_gender: Literal["f", "m"] | None = None
@@ -486,6 +487,8 @@ class JurisdictionForm(Strict):
     tally: list[NonEmpty] = ["AYES:", "NOES:", "ABSTAIN:", "ABSENT:"]
     chambers: list[Chamber] = []
     oversight_body: str = ""  # who holds forums and receives reports; "" = the governing body
+    # The governing body is the voters assembled (a town meeting): a title names the town, not the meeting.
+    voters_enact: bool = False
     acts_as: Kind | None = None  # clauses written for this kind apply (parish -> county)
     body_es: NonEmpty
     body_es_gender: Literal["f", "m"]

@@ -664,8 +664,12 @@ def long_title(selection: Selection, j: dict[str, Any], code_name: str | None) -
     subject = _join(phrases) or "the relationship between local government and federal immigration enforcement"
     instrument = selection.form.instrument
     article = "An" if instrument[:1].lower() in "aeiou" else "A"
-    lead = (f"{article} {instrument}" if j["kind"] == "state"
-            else f"{article} {instrument} of the {j['governing_body']} of {j['the_full_name']}")
+    if j["kind"] == "state":
+        lead = f"{article} {instrument}"
+    elif selection.form.voters_enact:  # "An Ordinance of the Town of Bowdoinham", as a warrant article names it
+        lead = f"{article} {instrument} of {j['the_full_name']}"
+    else:
+        lead = f"{article} {instrument} of the {j['governing_body']} of {j['the_full_name']}"
     code = selection.source.answers.jurisdiction.code
     if code_name and code and code.current:
         return (f'{lead} Amending Chapter {code.chapter} ("{code.chapter_title}") of Title '

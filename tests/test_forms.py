@@ -65,7 +65,8 @@ def test_names_the_right_officers(state: str, kind: str) -> None:
     title = plain.split("\n# ", 1)[1].split("\n", 1)[0]
     assert title.startswith("A") and full.upper() in title.upper() or kind == "state"
     if kind != "state":
-        assert body.upper() in title.upper(), title
+        # where the voters enact, the title names the town alone (as a warrant article does)
+        assert (body.upper() in title.upper()) != form.voters_enact, title
     enacting = fill(form.enacting_clause).rstrip(":,. ")
     assert enacting.lower()[5:] in plain.lower(), enacting
     signature = plain.rsplit(form.tally[-1], 1)[1]
@@ -296,3 +297,18 @@ def test_a_place_entry_that_could_never_apply_is_an_error(places: dict[str, Any]
 
     with pytest.raises(ValueError, match=message):
         FormOverride.model_validate({"verified": False, "places": places})
+
+
+@pytest.mark.parametrize(("state", "kind", "name"), [("ME", "town", "Bowdoinham"), ("NH", "town", "Hanover"),
+                                                      ("CT", "town", "Guilford"), ("ND", "township", "Elm")])
+def test_where_the_voters_enact_the_title_names_the_town_not_its_meeting(state: str, kind: str, name: str) -> None:
+    """A warrant article puts "an ordinance of the Town of Bowdoinham" to the voters: the meeting is the
+    voters assembled, not a body the town's law belongs to, so the title names the town alone."""
+    form = LIBRARY.forms[kind].for_state(state)
+    assert form.voters_enact
+    text, _ = build({"name": name, "kind": kind, "state": state})
+    title = next(line[2:] for line in _plain(text).splitlines() if line.startswith("# ")).lower()
+    assert form.governing_body.lower() not in title
+    assert f"{form.instrument} of the {kind} of {name}".lower() in title
+    city, _ = build({"name": "Oakland", "kind": "city", "state": "CA"})
+    assert "Ordinance of the City Council of the City of Oakland".lower() in _plain(city).lower()
