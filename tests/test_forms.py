@@ -310,5 +310,7 @@ def test_where_the_voters_enact_the_title_names_the_town_not_its_meeting(state: 
     title = next(line[2:] for line in _plain(text).splitlines() if line.startswith("# ")).lower()
     assert form.governing_body.lower() not in title
     assert f"{form.instrument} of the {kind} of {name}".lower() in title
+    council, _ = build({"name": name, "kind": kind, "state": state, "governing_body": "Town Council"})
+    assert f"of the town council of the {kind} of {name}".lower() in _plain(council).lower()
     city, _ = build({"name": "Oakland", "kind": "city", "state": "CA"})
     assert "Ordinance of the City Council of the City of Oakland".lower() in _plain(city).lower()
