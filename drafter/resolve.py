@@ -465,9 +465,9 @@ def jurisdiction_form(library: Library, source: AnswersFile, problems: Problems,
             changes[form_field] = value
     if "governing_body" in changes:
         changes["voters_enact"] = False  # a body the answers name (a charter's council) is not the voters assembled
-    if "governing_body" in changes and "body_es" not in changes:
-        # the Spanish default named another body; the fact sheet then keeps the English name
-        changes["body_es"] = strip_illegal(j.governing_body or "").strip()
+        if "body_es" not in changes:
+            # the Spanish default named another body; the fact sheet then keeps the English name
+            changes["body_es"] = strip_illegal(j.governing_body or "").strip()
     if not form.verified and changes.keys() >= NAMED_BY_ANSWERS:
         # the user named the body and officers themselves: nothing left unchecked to flag
         changes.update(verified=True, source="the answers file")
