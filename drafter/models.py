@@ -102,9 +102,15 @@ class Param(Strict):
     min: int | None = None
     max: int | None = None
     choices: list[str] | None = None
+    # The value names a body or office of the jurisdiction, and this says what it does ("the
+    # independent body that receives complaints"). Its default is only a suggestion a town may
+    # not have, so a draft that keeps it says so, and the interviews ask for the real name.
+    names_office: str = ""
 
     @model_validator(mode="after")
     def _default_fits(self) -> Param:
+        if self.names_office and self.type != "string":
+            raise ValueError("only a string parameter may have 'names_office'")
         if self.type == "choice" and not self.choices:
             raise ValueError("a choice parameter needs 'choices'")
         if self.type != "choice" and self.choices is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from drafter import statelaw
 from drafter.errors import Location, Problem, Problems
 from drafter.library import Clause, Library
-from drafter.models import US_STATES, Answers, JurisdictionForm, Profile, form_text
+from drafter.models import US_STATES, Answers, JurisdictionForm, Param, Profile, form_text
 from drafter.resources import display_path
 from drafter.sources import YamlDoc, load_yaml_file, validate
 from drafter.statelaw import Reason, StateOutcome
@@ -252,6 +253,17 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
             groups[group] = cid
 
     params = _resolve_params(library, source, selected, problems)
+    if jurisdiction.kind in SMALL_KINDS:
+        # A city or county is told in the draft's notice only (as for unchecked names): on the
+        # console every default build would warn. The field, not a line: "params" may be absent,
+        # and finding its line would parse the YAML again on a warm build.
+        for clause, name, param in offices_by_default(library, source, selected):
+            warnings.append(Problem.at(
+                Location(source.display, 0, 0, "params"),
+                f"'{clause.meta.title}' names the {param.default} as {param.names_office} only because "
+                f"the clause library suggests it; a {jurisdiction.kind} may have no such office",
+                f"name yours in the answers file, params: {{{clause.id}: {{{name}: ...}}}}, or create "
+                "one before the draft is introduced", "warning"))
 
     profile_id = profile or answers.output.profile
     if profile_id not in library.profiles:
@@ -290,6 +302,10 @@ def unchecked_names(form: JurisdictionForm, name: str, state: str) -> str:
     names = [form.governing_body, form.presiding_officer, form.clerk, form.legal_officer]
     return "; ".join(strip_illegal(form_text(n, form, name, state)) for n in names if n)
 
+
+# Kinds of small government, which seldom have an inspector general or an oversight commission:
+# an office the library only suggests is a console warning for these, not only a notice.
+SMALL_KINDS = ("town", "village", "township", "borough")
 
 STRENGTH_RANK = {"strongest": 0, "strong": 1, "baseline": 2}
 
@@ -534,6 +550,17 @@ def _resolve_params(library: Library, source: AnswersFile, selected: set[str],
                 continue
             values[cid][name] = _plain(value)
     return values
+
+
+def offices_by_default(library: Library, source: AnswersFile,
+                       selected: Iterable[str]) -> list[tuple[Clause, str, Param]]:
+    """The parameters of the selected clauses that name an office (``names_office``) and that
+    the answers file left at the library's suggestion: the draft says these need confirming."""
+    given = source.answers.params
+    return [(clause, name, param)
+            for clause in sorted((library.clauses[cid] for cid in selected), key=clause_order)
+            for name, param in clause.meta.params.items()
+            if param.names_office and name not in given.get(clause.id, {})]
 
 
 def _plain(value: Any) -> Any:

@@ -44,6 +44,8 @@ class Plan:
     preset: str = "strongest"
     include: list[str] = field(default_factory=list)
     commentary: str = "annotated"
+    # clause id -> parameter -> the name of an office the clause names (``names_office``)
+    params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def defaults(library: Library, name: str, kind: str, state: str) -> Plan:
@@ -203,6 +205,13 @@ def interview(library: Library, plan_name: str | None = None, *,
     plan.preset = ask("preset", pick_preset, "Set of protections")
     plan.include = list(ask("include", lambda: _ask_variants(library, kind, plan.state, plan.runs_jail),
                             "Alternatives"))
+    for clause, name, param in offices_to_name(library, plan):
+        suggested = param.default
+        office = ask(f"{OFFICE_KEY}{clause.id}.{name}", lambda p=param, d=suggested: click.prompt(
+            f"{p.prompt}\n  (Enter keeps the suggestion; the draft then asks you to confirm it)",
+            default=d).strip(), f"{clause.meta.title}: {param.names_office}")
+        if office and office != suggested:
+            plan.params.setdefault(clause.id, {})[name] = office[:200]
     echo("\nCommentary: annotated = explanations after each section (for the coalition); "
          "comments = as Word comments;\nmemo = a clean draft plus a separate memo; "
          "none = a clean copy for the council.")
@@ -211,6 +220,24 @@ def interview(library: Library, plan_name: str | None = None, *,
         type=click.Choice(["annotated", "comments", "memo", "none"], case_sensitive=False)).lower(),
         "Commentary")
     return plan
+
+
+OFFICE_KEY = "office:"  # progress key of an office a clause names: office:<clause id>.<parameter>
+
+
+def offices_to_name(library: Library, plan: Plan) -> list[tuple[Any, str, Any]]:
+    """The offices the plan's draft would name only because the library suggests them
+    (an inspector general): the interview asks for the real name."""
+    from drafter.core import parse_answers
+    from drafter.errors import DrafterError
+    from drafter.resolve import offices_by_default, resolve
+
+    try:
+        source = parse_answers(answers_yaml(plan, library))
+        selection = resolve(library, source)
+    except DrafterError:  # the build reports it, with its file and line
+        return []
+    return offices_by_default(library, source, (c.id for c in selection.clauses))
 
 
 def _shown(value: Any) -> str:
@@ -332,6 +359,10 @@ def partial_yaml(progress: dict[str, Any]) -> str:
         data["include"] = list(progress["include"])
     if "commentary" in progress:
         data["output"] = {"commentary": progress["commentary"]}
+    for key, value in progress.items():
+        if key.startswith(OFFICE_KEY) and value:
+            cid, _, name = key[len(OFFICE_KEY):].rpartition(".")
+            data.setdefault("params", {}).setdefault(cid, {})[name] = value
     out = StringIO()
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
@@ -353,6 +384,8 @@ def read_partial(text: str, data: Any) -> dict[str, Any] | None:
     values = {**j, "preset": data.get("preset"), "include": list(data.get("include") or []),
               "commentary": (data.get("output") or {}).get("commentary"),
               "code": dict(j["code"]) if j.get("code") else None}
+    for cid, given in (data.get("params") or {}).items():
+        values.update({f"{OFFICE_KEY}{cid}.{name}": value for name, value in (given or {}).items()})
     return {key: values.get(key, "") for key in answered if key in values or key in j}
 
 
@@ -396,8 +429,14 @@ def answers_yaml(plan: Plan, library: Library, analysis: Any | None = None,
         lines += [f"  - {cid}" for cid in plan.include]
     else:
         lines += ["include: []  # clause ids to add; a weaker variant replaces the strongest"]
-    lines += ["exclude: []  # clause ids to leave out (drafter clauses list shows them)",
-              "params: {}  # per-clause values, e.g.  structure.effective-date: {effective_days: 30}",
+    lines += ["exclude: []  # clause ids to leave out (drafter clauses list shows them)"]
+    if plan.params:
+        lines += ["params:  # per-clause values (drafter clauses show ID lists each clause's)"]
+        for cid, values in plan.params.items():
+            lines += [f"  {cid}:", *(f"    {name}: {_q(value)}" for name, value in values.items())]
+    else:
+        lines += ["params: {}  # per-clause values, e.g.  structure.effective-date: {effective_days: 30}"]
+    lines += [
               "output:",
               f"  commentary: {plan.commentary}  # annotated | comments | memo | none",
               "  formats: [docx, md]  # docx, md, html, txt, pdf",

@@ -16,7 +16,7 @@ from drafter.cli import cli
 from .conftest import ROOT
 
 # Answers in the order the wizard asks them.
-BASIC = ["Springfield", "city", "il", "", "", "", "", "n", "1", "n", "annotated"]
+BASIC = ["Springfield", "city", "il", "", "", "", "", "n", "1", "n", "", "annotated"]
 
 
 def wizard(runner: CliRunner, tmp_path: Path, answers: list[str], *args: str):
@@ -48,7 +48,7 @@ def test_wizard_code_chapter_variants_and_preset(runner: CliRunner, tmp_path: Pa
     # clause, so those groups offer no weaker choice; six groups are asked.
     answers = ["Lane", "county", "OR", "Board of Commissioners", "", "Lane County Sheriff", "y",
                "y", "2", "2.90", "Welcoming County", "2", "y",
-               "2", "1", "1", "1", "1", "2", "comments", "n"]
+               "2", "1", "1", "1", "1", "2", "Lane County Police Auditor", "comments", "n"]
     result, out = wizard(runner, tmp_path, answers)
     assert result.exit_code == 0, result.output
     data = load(out)
@@ -57,6 +57,8 @@ def test_wizard_code_chapter_variants_and_preset(runner: CliRunner, tmp_path: Pa
     assert data["jurisdiction"]["runs_jail"] is True
     assert data["preset"] == "strong" and data["output"]["commentary"] == "comments"
     assert data["include"] == ["policing.cite-release-listed", "information.surveillance-contracts"]
+    # the office the complaints section names is asked for, not left at the library's suggestion
+    assert data["params"] == {"structure.independent-complaints": {"complaint_body": "Lane County Police Auditor"}}
     assert "Release Information" not in result.output  # no variant below Oregon's floor is offered
     assert not out.with_suffix(".docx").exists()
     api.build(answers=out)  # what the wizard writes builds

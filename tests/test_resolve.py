@@ -105,3 +105,35 @@ def test_chapter_layout_needs_a_code_chapter(tmp_path: Path, library: Library) -
     with pytest.raises(DrafterError) as info:
         selection_for(tmp_path, library, extra="output:\n  layout: chapter")
     assert "needs jurisdiction.code" in info.value.problems[0].message
+
+
+def test_an_office_named_only_by_the_library_is_flagged_until_the_answers_name_it(
+        tmp_path: Path, library: Library) -> None:
+    """A town's draft must not silently give complaints to an inspector general it may not have:
+    the build warns, and the draft's notice names the section and what to do."""
+    from drafter import api
+    from drafter.models import Param
+
+    town = tmp_path / "t.yaml"
+    town.write_text("jurisdiction: {name: Bowdoinham, kind: town, state: ME}\n")
+    draft = api.build(answers=town, output=tmp_path / "t.md", formats=["md"])
+    warned = [w for w in draft.warnings if "Office of the Inspector General" in w.message]
+    assert len(warned) == 1 and "a town may have no such office" in warned[0].message
+    assert "complaint_body" in warned[0].hint
+    text = (tmp_path / "t.md").read_text()
+    assert ("**Office to confirm:** Section 40 names the Office of the Inspector General as the independent "
+            "body that receives complaints") in text and "If the Town of Bowdoinham has no such office" in text
+    city = tmp_path / "c.yaml"
+    city.write_text("jurisdiction: {name: Springfield, kind: city, state: IL}\n")
+    draft = api.build(answers=city, output=tmp_path / "c.md", formats=["md"])
+    # a city is told in the draft only: on the console every default build would warn
+    assert not [w for w in draft.warnings if "Inspector General" in w.message]
+    assert "If the City of Springfield has no such office" in (tmp_path / "c.md").read_text()
+    named = tmp_path / "n.yaml"
+    named.write_text("jurisdiction: {name: Bowdoinham, kind: town, state: ME}\n"
+                     "params: {structure.independent-complaints: {complaint_body: Select Board}}\n")
+    draft = api.build(answers=named, output=tmp_path / "n.md", formats=["md"])
+    assert not [w for w in draft.warnings if "Inspector General" in w.message]
+    assert "Office to confirm" not in (tmp_path / "n.md").read_text()
+    with pytest.raises(ValueError, match="only a string parameter may have 'names_office'"):
+        Param(type="integer", default=3, prompt="Days", names_office="a body")

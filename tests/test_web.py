@@ -88,6 +88,34 @@ def test_web_draft_is_byte_identical_to_the_api(app, library, tmp_path: Path) ->
     assert draft.render("docx") == web["docx"] and draft.render("md") == web["md"]
 
 
+def test_the_review_asks_for_an_office_the_draft_only_suggests(app, library) -> None:  # noqa: ANN001
+    """The complaints section names an inspector general by default, which a town may not have: the
+    review page asks for the real body, and the draft and saved answers then name it."""
+    import drafter
+
+    client = app.test_client()
+    csrf = _interview(client)
+    review = client.get("/review").get_data(as_text=True)
+    assert "Offices to confirm" in review
+    assert 'name="office-structure.independent-complaints.complaint_body"' in review
+    assert "Office to confirm:" in client.get("/download/draft.md").get_data(as_text=True)
+    client.post("/offices", data={"csrf": csrf, "office-structure.independent-complaints.complaint_body":
+                                  " Police Review Board ", "office-policing.nothing.x": "ignored"})
+    draft = client.get("/download/draft.md").get_data(as_text=True)
+    assert "The Police Review Board shall receive" in draft
+    assert "Office to confirm:" not in draft
+    assert "Offices to confirm" not in client.get("/review").get_data(as_text=True)
+    # a preset without the complaints section still builds, and its saved answers leave the name out
+    client.post("/protections", data={"csrf": csrf, "preset": "preemption-safe", "commentary": "none"})
+    assert client.get("/download/draft.docx").status_code == 200
+    saved = client.get("/download/answers.yaml").get_data(as_text=True)
+    assert "Police Review Board" not in saved
+    drafter.build(drafter.parse_answers(saved), library=library)
+    # back to the strongest set: the name comes back with the section
+    client.post("/protections", data={"csrf": csrf, "preset": "strongest", "commentary": "none"})
+    assert "Police Review Board" in client.get("/download/answers.yaml").get_data(as_text=True)
+
+
 def test_sessions_do_not_see_each_other(app) -> None:  # noqa: ANN001
     alice, bob = app.test_client(), app.test_client()
     _interview(alice)

@@ -46,6 +46,7 @@ def test_interview_to_the_end_with_names_and_typos(here: Path) -> None:
         "nope",                   # no code chapter
         "",                       # preset 1
         "n",                      # no alternatives
+        "",                       # who receives complaints: the suggestion, to be confirmed
         "none",                   # commentary
         "n",                      # do not build now
     ]) + "\n"
@@ -86,7 +87,7 @@ def test_ctrl_c_saves_and_resume_continues(here: Path) -> None:
     assert "drafter new --resume sangamon-il.yaml" in result.output
     # resume: the saved answers are not asked again
     result = _new("--resume", "sangamon-il.yaml", "--no-build",
-                  input="\n".join(["", "y", "n", "", "n", "annotated"]) + "\n")
+                  input="\n".join(["", "y", "n", "", "n", "", "annotated"]) + "\n")
     assert result.exit_code == 0, result.output
     assert "Name: Sangamon  (saved answer)" in result.output
     assert "Name of the city" not in result.output

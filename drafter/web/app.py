@@ -50,6 +50,7 @@ DOWNLOADS = {  # name -> (what, language, format)
     "factsheet-es.docx": ("factsheet", "es", "docx"),
 }
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+OFFICE_FIELD = "office-"  # form field of an office a clause names: office-<clause id>.<parameter>
 
 
 @cache
@@ -270,9 +271,29 @@ def create_app(*, library: Any = None, token: str | None = None, host: str = "12
         except DrafterError as exc:
             return page("review.html", title=g.t["step_review"], problems=exc.problems, draft=None)
         card = draft.scorecard()
+        from drafter.resolve import offices_by_default
+
+        offices = [{"field": f"{clause.id}.{name}", "label": param.prompt, "title": clause.meta.title,
+                    "suggested": param.default}
+                   for clause, name, param in offices_by_default(lib, draft.selection.source, draft.clauses)]
         return page("review.html", title=g.t["step_review"], problems=[], draft=draft, card=card,
                     taxonomy=lib.taxonomy, warnings=draft.warnings, pdf=_has_pdf(),
-                    slug=_slug(g.session.answers))
+                    slug=_slug(g.session.answers), offices=offices)
+
+    @app.post("/offices")
+    def offices() -> Any:
+        """The names of offices the draft would otherwise take from the library's suggestion."""
+        answers = g.session.answers
+        if not answers.get("jurisdiction"):
+            return redirect(url_for("place"))
+        for key, value in request.form.items():
+            cid, _, name = key.removeprefix(OFFICE_FIELD).rpartition(".")
+            clause = lib.clauses.get(cid) if key.startswith(OFFICE_FIELD) else None
+            param = clause.meta.params.get(name) if clause else None
+            value = value.strip()[:200]
+            if param is not None and param.names_office and value:
+                answers.setdefault("params", {}).setdefault(cid, {})[name] = value
+        return redirect(url_for("review"))
 
     @app.get("/preview")
     def preview() -> Response:
@@ -288,7 +309,7 @@ def create_app(*, library: Any = None, token: str | None = None, host: str = "12
     @app.get("/download/<name>")
     def download(name: str) -> Response:
         if name == "answers.yaml":
-            return _attachment(answers_yaml(g.session.answers).encode("utf-8"),
+            return _attachment(answers_yaml(_buildable(lib, g.session.answers)).encode("utf-8"),
                                f"{_slug(g.session.answers)}.yaml", "text/yaml; charset=utf-8")
         if name not in DOWNLOADS:
             abort(404)
@@ -375,7 +396,7 @@ def create_app(*, library: Any = None, token: str | None = None, host: str = "12
         key = json.dumps(session.answers, sort_keys=True)
         if session.draft is None or session.draft_key != key:
             with build_lock:
-                source = core.answers_from_mapping(session.answers, name="answers")
+                source = core.answers_from_mapping(_buildable(lib, session.answers), name="answers")
                 session.draft = core.build(source, library=lib)  # no base_dir: names no files
                 session.draft_key = key
         return session.draft
@@ -384,6 +405,24 @@ def create_app(*, library: Any = None, token: str | None = None, host: str = "12
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _buildable(lib: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers without the params of clauses the draft leaves out (an office named before
+    the preset changed): the session keeps them in case the clause comes back; a build and the
+    saved answers file, where they would be an error, do not."""
+    params = answers.get("params")
+    if not params:
+        return answers
+    rest = {key: value for key, value in answers.items() if key != "params"}
+    from drafter.resolve import resolve
+
+    try:
+        chosen = {c.id for c in resolve(lib, core.answers_from_mapping(rest, name="answers")).clauses}
+    except DrafterError:
+        return answers  # the build reports the problem
+    kept = {cid: values for cid, values in params.items() if cid in chosen}
+    return {**rest, "params": kept} if kept else rest
 
 
 def _lang() -> str:
