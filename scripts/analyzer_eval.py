@@ -169,14 +169,22 @@ def table(scores: Scores) -> list[str]:
     return lines
 
 
-def real_sections() -> list[str]:
-    """The real-text part of docs/analyzer-accuracy.md (only when the texts are present)."""
+REAL_HEADING = "## Real enacted texts"
+
+
+def real_sections(previous: str = "") -> list[str]:
+    """The real-text part of docs/analyzer-accuracy.md. Without the texts (they are not committed,
+    so a new machine lacks them) the part ``previous`` (the document as it stands) holds is kept:
+    a rewrite must not replace the measured tables with nothing."""
     if not real_texts_present():
-        return ["## Real enacted texts", "",
-                f"Not measured in this run: the texts are not in `{REAL_TEXTS.name}/`.", ""]
+        kept = previous.partition(REAL_HEADING)[2].partition(NOTES)[0]
+        if kept.strip():
+            print(f"kept the real-text tables as they were: the texts are not in {REAL_TEXTS}")
+            return [REAL_HEADING + kept.rstrip("\n"), ""]
+        return [REAL_HEADING, "", f"Not measured in this run: the texts are not in `{REAL_TEXTS.name}/`.", ""]
     yaml = YAML(typ="safe")
     labels = {p.stem: yaml.load(p.read_text()) for p in sorted(REAL_LABELS.glob("*.yaml"))}
-    out = ["## Real enacted texts", "",
+    out = [REAL_HEADING, "",
            f"{len(labels)} published texts (`tests/corpus/real/`: each text's source address, kind, split and labels; "
            "the texts themselves stay out of git, in `tests/realtexts/`). The held-out texts were collected and "
            "labelled by someone who never ran the analyzer or read its rules; the tables below are the analyzer as "
@@ -237,7 +245,8 @@ if __name__ == "__main__":
         print("held-out:\n" + "\n".join(holdout.mistakes + holdout.mandate_errors))
     if "--write" in sys.argv:
         doc = ROOT / "docs" / "analyzer-accuracy.md"
-        kept = doc.read_text().partition(NOTES)[2] if doc.exists() and NOTES in doc.read_text() else "\n"
+        previous = doc.read_text() if doc.exists() else ""
+        kept = previous.partition(NOTES)[2] if NOTES in previous else "\n"
         doc.write_text("\n".join([
             "# drafter analyze: measured accuracy", "",
             f"On the labelled corpus in `tests/corpus/policies/` ({len(list(CORPUS.glob('*.txt')))} policy "
@@ -254,5 +263,5 @@ if __name__ == "__main__":
             f"{micro[0]:.2f}, recall {micro[1]:.2f}; mandates-cooperation errors: "
             f"{len(holdout.mandate_errors)}. Per id:", "", *table(holdout), "",
             "What it misses there:", "", *[f"- {m}" for m in holdout.mistakes + holdout.mandate_errors],
-            "", *real_sections(), NOTES]) + kept)
+            "", *real_sections(previous), NOTES]) + kept)
         print(f"wrote {doc}")

@@ -382,6 +382,16 @@ def test_real_text_labels_are_complete() -> None:
     assert any(label["mandates_cooperation"] for label in labels if label["split"] == "tune")
 
 
+def test_a_rewrite_without_the_real_texts_keeps_their_tables(evaluation, monkeypatch) -> None:  # noqa: ANN001
+    """The real texts are not committed, so a new machine lacks them: --write must keep the measured
+    tables, not replace them with 'not measured'."""
+    monkeypatch.setattr(evaluation, "real_texts_present", lambda: False)
+    previous = ("# top\n\n" + evaluation.REAL_HEADING + "\n\n| id | precision |\n| a | 0.91 |\n\n"
+                + evaluation.NOTES + "\nhand notes\n")
+    assert evaluation.real_sections(previous) == [evaluation.REAL_HEADING + "\n\n| id | precision |\n| a | 0.91 |", ""]
+    assert "Not measured in this run" in "\n".join(evaluation.real_sections(""))
+
+
 @pytest.mark.skipif(not (ROOT / "tests" / "realtexts").is_dir(),
                     reason="the real texts are not committed (tests/corpus/real/ has their sources)")
 def test_real_texts_are_read_and_measured(evaluation) -> None:  # noqa: ANN001
