@@ -386,7 +386,8 @@ def read_partial(text: str, data: Any) -> dict[str, Any] | None:
               "code": dict(j["code"]) if j.get("code") else None}
     for cid, given in (data.get("params") or {}).items():
         values.update({f"{OFFICE_KEY}{cid}.{name}": value for name, value in (given or {}).items()})
-    return {key: values.get(key, "") for key in answered if key in values or key in j}
+    # an answer left blank (no sheriff) is not written to the YAML, but it was given: not asked again
+    return {key: values.get(key, "") for key in answered}
 
 
 def _q(value: Any) -> str:

@@ -98,6 +98,19 @@ def test_ctrl_c_saves_and_resume_continues(here: Path) -> None:
     assert result.exit_code == 1 and "this answers file is complete" in result.output
 
 
+def test_resume_keeps_a_blank_answer_and_the_office_named(here: Path) -> None:
+    # no sheriff (a blank answer) and a complaints body, then stop before the commentary question
+    result = _new(input="\n".join(["Springfield", "city", "IL", "", "", "", "n", "n", "1", "n",
+                                   "Civilian Review Board"]) + "\n")
+    assert result.exit_code == 130
+    result = _new("--resume", "springfield-il.yaml", "--no-build", input="none\n")
+    assert result.exit_code == 0, result.output
+    assert "Sheriff's office (blank if none)" not in result.output  # answered blank, not asked again
+    assert "Civilian Review Board  (saved answer)" in result.output
+    final = (here / "springfield-il.yaml").read_text()
+    assert "commentary: none" in final and 'complaint_body: "Civilian Review Board"' in final
+
+
 def test_no_input_accepts_a_state_name_and_suggests(here: Path) -> None:
     result = _new("--no-input", "--name", "Austin", "--kind", "city", "--state", "Texas", input="")
     assert result.exit_code == 0, result.output
