@@ -147,7 +147,8 @@ class Document:
     header: str
     properties: dict[str, str] = field(default_factory=dict)
     citations: dict[str, str] = field(default_factory=dict)  # authority id -> full citation (Markdown)
-    notices: list[Para] = field(default_factory=list)  # plain notes under the title: state law checked; names unchecked
+    # plain notes under the title: state law checked; names unchecked; offices to confirm
+    notices: list[Para] = field(default_factory=list)
     commentary: str = "annotated"  # annotated | comments | none (how notes are shown)
     legend: str = ""  # amendment markup legend, when the draft shows changes
 

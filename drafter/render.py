@@ -17,7 +17,7 @@ from drafter.library import Clause, Definition, Library
 from drafter.markdown import CITE_PREFIX, REF_PREFIX, MarkdownError, parse_blocks
 from drafter.models import US_STATES, Authority, finding_applies, finding_text, form_text, with_article
 from drafter.numbering import Labeler, code_section_number
-from drafter.resolve import Selection, offices_by_default, unchecked_names
+from drafter.resolve import Selection, unchecked_names
 from drafter.templating import Markdown, RenderError, escape_markdown, read_only, render, strip_illegal
 
 AREA_PHRASES = {
@@ -584,7 +584,7 @@ def build_document(library: Library, selection: Selection, *, commentary: str = 
         draft_notice=DRAFT_NOTICE.format(date=date_text, instrument=noun,
                                          form=NOT_APPROVED if j["legal_officer"] else ""),
         warnings=warnings, notices=[*state_checked(selection), *names_unchecked(selection),
-                                    *offices_unconfirmed(library, selection, slots, j)],
+                                    *offices_unconfirmed(selection, slots, j)],
         recitals=recitals, enacting_clause=enacting, sections=sections, signature=signature,
         jurisdiction=j["full_name"], date=date_text,
         header=f"{number_line.title()} · {j['full_name']} · DRAFT {date_text}",
@@ -715,16 +715,14 @@ def names_unchecked(selection: Selection) -> list[Para]:
                       f"{US_STATES[j.state]} law. Confirm them before the draft is introduced.")])]
 
 
-def offices_unconfirmed(library: Library, selection: Selection, slots: Mapping[str, Any],
-                        j: Mapping[str, Any]) -> list[Para]:
+def offices_unconfirmed(selection: Selection, slots: Mapping[str, Any], j: Mapping[str, Any]) -> list[Para]:
     """For each office a section names only because the library suggests it (an inspector general
     a town of 7,000 does not have), the line that says so, with the section and what to do."""
-    chosen = (c.id for c in selection.clauses)
     return [Para([Run("Office to confirm:", bold=True),
                   Run(f" {slots[clause.id].ref} names the {param.default} as {param.names_office}, because "
                       f"no other was named. If {j['the_full_name']} has no such office, name the body that "
                       "will do this work, or create one, before the draft is introduced.")])
-            for clause, _name, param in offices_by_default(library, selection.source, chosen)]
+            for clause, _name, param in selection.offices_by_default()]
 
 
 def state_warnings(library: Library, selection: Selection) -> list[Para]:

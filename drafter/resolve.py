@@ -116,6 +116,10 @@ class Selection:
                 return passage.title
         return clause.meta.title
 
+    def offices_by_default(self) -> list[tuple[Clause, str, Param]]:
+        """The offices this draft names only because the library suggests them (``names_office``)."""
+        return offices_by_default(self.clauses, self.source.answers)
+
     @property
     def barred(self) -> list[str]:
         """Provisions, clauses and passages state law withholds here (``jurisdiction.withheld``)."""
@@ -253,11 +257,12 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
             groups[group] = cid
 
     params = _resolve_params(library, source, selected, problems)
+    clauses = sorted((library.clauses[cid] for cid in selected), key=clause_order)
     if jurisdiction.kind in SMALL_KINDS:
         # A city or county is told in the draft's notice only (as for unchecked names): on the
         # console every default build would warn. The field, not a line: "params" may be absent,
         # and finding its line would parse the YAML again on a warm build.
-        for clause, name, param in offices_by_default(library, source, selected):
+        for clause, name, param in offices_by_default(clauses, answers):
             warnings.append(Problem.at(
                 Location(source.display, 0, 0, "params"),
                 f"'{clause.meta.title}' names the {param.default} as {param.names_office} only because "
@@ -277,7 +282,6 @@ def resolve(library: Library, source: AnswersFile, *, preset: str | None = None,
                      hint="add the code chapter, or use layout: standalone")
     problems.raise_errors()
     assert form is not None
-    clauses = sorted((library.clauses[cid] for cid in selected), key=clause_order)
     return Selection(source, preset_id, clauses, params, library.profiles[profile_id],
                      form, layout, warnings, state, dict(withheld), changes, below_floor)
 
@@ -552,15 +556,11 @@ def _resolve_params(library: Library, source: AnswersFile, selected: set[str],
     return values
 
 
-def offices_by_default(library: Library, source: AnswersFile,
-                       selected: Iterable[str]) -> list[tuple[Clause, str, Param]]:
-    """The parameters of the selected clauses that name an office (``names_office``) and that
-    the answers file left at the library's suggestion: the draft says these need confirming."""
-    given = source.answers.params
-    return [(clause, name, param)
-            for clause in sorted((library.clauses[cid] for cid in selected), key=clause_order)
-            for name, param in clause.meta.params.items()
-            if param.names_office and name not in given.get(clause.id, {})]
+def offices_by_default(clauses: Iterable[Clause], answers: Answers) -> list[tuple[Clause, str, Param]]:
+    """The parameters of these clauses that name an office (``names_office``) and that the answers
+    left at the library's suggestion: the draft says these need confirming."""
+    return [(clause, name, param) for clause in clauses for name, param in clause.meta.params.items()
+            if param.names_office and name not in answers.params.get(clause.id, {})]
 
 
 def _plain(value: Any) -> Any:

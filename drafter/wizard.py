@@ -206,11 +206,10 @@ def interview(library: Library, plan_name: str | None = None, *,
     plan.include = list(ask("include", lambda: _ask_variants(library, kind, plan.state, plan.runs_jail),
                             "Alternatives"))
     for clause, name, param in offices_to_name(library, plan):
-        suggested = param.default
-        office = ask(f"{OFFICE_KEY}{clause.id}.{name}", lambda p=param, d=suggested: click.prompt(
+        office = ask(f"{OFFICE_KEY}{clause.id}.{name}", lambda p=param: click.prompt(
             f"{p.prompt}\n  (Enter keeps the suggestion; the draft then asks you to confirm it)",
-            default=d).strip(), f"{clause.meta.title}: {param.names_office}")
-        if office and office != suggested:
+            default=p.default).strip(), f"{clause.meta.title}: {param.names_office}")
+        if office and office != param.default:
             plan.params.setdefault(clause.id, {})[name] = office[:200]
     echo("\nCommentary: annotated = explanations after each section (for the coalition); "
          "comments = as Word comments;\nmemo = a clean draft plus a separate memo; "
@@ -230,14 +229,12 @@ def offices_to_name(library: Library, plan: Plan) -> list[tuple[Any, str, Any]]:
     (an inspector general): the interview asks for the real name."""
     from drafter.core import parse_answers
     from drafter.errors import DrafterError
-    from drafter.resolve import offices_by_default, resolve
+    from drafter.resolve import resolve
 
     try:
-        source = parse_answers(answers_yaml(plan, library))
-        selection = resolve(library, source)
+        return resolve(library, parse_answers(answers_yaml(plan, library))).offices_by_default()
     except DrafterError:  # the build reports it, with its file and line
         return []
-    return offices_by_default(library, source, (c.id for c in selection.clauses))
 
 
 def _shown(value: Any) -> str:
@@ -437,8 +434,7 @@ def answers_yaml(plan: Plan, library: Library, analysis: Any | None = None,
             lines += [f"  {cid}:", *(f"    {name}: {_q(value)}" for name, value in values.items())]
     else:
         lines += ["params: {}  # per-clause values, e.g.  structure.effective-date: {effective_days: 30}"]
-    lines += [
-              "output:",
+    lines += ["output:",
               f"  commentary: {plan.commentary}  # annotated | comments | memo | none",
               "  formats: [docx, md]  # docx, md, html, txt, pdf",
               "  profile: standard  # standard | pleading | codepub | plain"]

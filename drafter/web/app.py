@@ -271,11 +271,8 @@ def create_app(*, library: Any = None, token: str | None = None, host: str = "12
         except DrafterError as exc:
             return page("review.html", title=g.t["step_review"], problems=exc.problems, draft=None)
         card = draft.scorecard()
-        from drafter.resolve import offices_by_default
-
         offices = [{"field": f"{clause.id}.{name}", "label": param.prompt, "title": clause.meta.title,
-                    "suggested": param.default}
-                   for clause, name, param in offices_by_default(lib, draft.selection.source, draft.clauses)]
+                    "suggested": param.default} for clause, name, param in draft.selection.offices_by_default()]
         return page("review.html", title=g.t["step_review"], problems=[], draft=draft, card=card,
                     taxonomy=lib.taxonomy, warnings=draft.warnings, pdf=_has_pdf(),
                     slug=_slug(g.session.answers), offices=offices)
